@@ -55,7 +55,7 @@ build_kubernetes() {
   log "  wrapper module: $(grep -c '=>' go.mod) staging replace lines"
   local pkgs=(); for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   run_logged kubernetes-get env GOFLAGS="$GOFLAGS -mod=mod" go get "${pkgs[@]/%/@$KUBERNETES_VERSION}"
-  local minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*} ld="" p
+  local minor=${KUBERNETES_VERSION#v1.} ld="" p; minor=${minor%%.*}
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$KUBERNETES_VERSION"
     ld+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.gitTreeState=clean"

@@ -39,3 +39,39 @@ bin() {
   esac
   echo "$(cache_dir_of "$1")/$1"
 }
+source "$HERE/node.env"
+
+kc() { "$(bin kubectl)" --kubeconfig "$ADMIN_CONF" "$@"; }
+
+# Starts a daemon in its own session (it outlives the script) with a pid file and a log.
+start_daemon() {
+  local name=$1; shift
+  mkdir -p "$RUN_DIR" "$HOST_DIR/logs"
+  setsid "$@" >>"$HOST_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+# Pid of a daemon we started, if it still runs the same program.
+daemon_pid() {
+  local f="$RUN_DIR/$1.pid" pid
+  [[ -f $f ]] || return 1
+  pid=$(<"$f"); [[ -d /proc/$pid ]] || return 1
+  [[ "$(tr '\0' ' ' </proc/"$pid"/cmdline)" == *"$1"* ]] || return 1
+  echo "$pid"
+}
+stop_daemon() {
+  local pid i
+  pid=$(daemon_pid "$1") || { rm -f "$RUN_DIR/$1.pid"; return 0; }
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 50); do [[ -d /proc/$pid ]] || break; sleep 0.2; done
+  [[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN_DIR/$1.pid"
+}
+# Polls a command until it succeeds or the timeout (s) passes.
+wait_for() {
+  local what=$1 timeout=$2 t; shift 2; t=$(date +%s)
+  until "$@" >/dev/null 2>&1; do
+    (($(date +%s) - t > timeout)) && die "timed out after ${timeout}s waiting for $what"
+    sleep 1
+  done
+  log "$what: ready"
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Removes everything cluster:up made, real node or fake nodes: pods, containers, mounts, network
+# namespaces, bridge, routes, iptables chains, state directories. Safe to run at any time.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+((EUID == 0)) || die "cluster:down needs root"
+
+# Fake nodes
+if [[ -x "$(bin kwokctl)" ]] && "$(bin kwokctl)" get clusters 2>/dev/null | grep -qx "$KWOK_CLUSTER"; then
+  log "kwok: deleting cluster $KWOK_CLUSTER"
+  "$(bin kwokctl)" delete cluster --name "$KWOK_CLUSTER" >/dev/null 2>&1 || true
+fi
+ip link del "$KWOK_DUMMY" 2>/dev/null || true
+
+# Real node, in this order: kubelet first (else it restarts what we remove), then every container.
+stop_daemon kubelet
+stop_daemon kube-proxy
+if [[ -S $SOCK ]]; then
+  ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
+  tasks=$(ctr_ tasks ls -q 2>/dev/null)
+  [[ -n $tasks ]] && log "containerd: killing $(wc -w <<<"$tasks") tasks"
+  for t in $tasks; do ctr_ tasks kill -s SIGKILL "$t" >/dev/null 2>&1; done
+  for t in $tasks; do ctr_ tasks rm -f "$t" >/dev/null 2>&1; done
+  for c in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers rm "$c" >/dev/null 2>&1; done
+fi
+# Mounts left under the kubelet and containerd state (deepest first).
+for d in /var/lib/kubelet "$RUN_DIR" "$HOST_DIR"; do
+  awk -v d="$d" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+done
+for ns in $(ip netns list 2>/dev/null | awk '/^cni-/{print $1}'); do ip netns delete "$ns" 2>/dev/null; done
+if [[ -x "$(bin kubeadm)" && ( -d /etc/kubernetes || -d /var/lib/etcd ) ]]; then
+  log "kubeadm reset"
+  "$(bin kubeadm)" reset -f --cri-socket "unix://$SOCK" >/dev/null 2>&1 || true
+fi
+stop_daemon containerd
+[[ -x "$(bin kube-proxy)" ]] && "$(bin kube-proxy)" --cleanup >/dev/null 2>&1
+# Leftover CNI port-mapping chains (pods were killed without a CNI DEL) and our egress guard.
+for table in nat filter; do
+  iptables-save -t "$table" 2>/dev/null | awk '/^-A .*-j (CNI-|HELLO-)/' | sed 's/^-A /-D /' \
+    | while read -r rule; do eval "iptables -t $table $rule" 2>/dev/null; done
+  for ch in $(iptables-save -t "$table" 2>/dev/null | awk '/^:(CNI-|HELLO-)/{print substr($1,2)}'); do
+    iptables -t "$table" -F "$ch" 2>/dev/null; iptables -t "$table" -X "$ch" 2>/dev/null
+  done
+done
+ip route del "$SERVICE_CIDR" 2>/dev/null
+ip route del "$POD_CIDR" 2>/dev/null
+ip link del "$BRIDGE" 2>/dev/null
+# kubeadm reset keeps some of these; our own state goes too.
+rm -rf /etc/kubernetes /var/lib/kubelet /var/lib/etcd "$HOST_DIR" "$RUN_DIR" /var/log/pods /var/log/containers
+rm -f "$STATE/kubeconfig" "$STATE/ingress-address" "$STATE/mode"
+log "cluster:down done"
