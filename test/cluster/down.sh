@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Removes everything cluster:up made, real node or fake nodes: pods, containers, mounts, network
 # namespaces, bridge, routes, iptables chains, state directories. Safe to run at any time.
+# Usage: down.sh [all|real|fake]   (default all)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 ((EUID == 0)) || die "cluster:down needs root"
+what=${1:-all}
 
 # Fake nodes
+if [[ $what != real ]]; then
 if [[ -x "$(bin kwokctl)" ]] && "$(bin kwokctl)" get clusters 2>/dev/null | grep -qx "$KWOK_CLUSTER"; then
   log "kwok: deleting cluster $KWOK_CLUSTER"
   "$(bin kwokctl)" delete cluster --name "$KWOK_CLUSTER" >/dev/null 2>&1 || true
 fi
-ip link del "$KWOK_DUMMY" 2>/dev/null || true
+ip route del "$KWOK_CIDR" 2>/dev/null
+ip link del "$KWOK_DUMMY" 2>/dev/null
+rm -rf "$FAKE_DIR"
+[[ "$(cat "$STATE/mode" 2>/dev/null)" == fake ]] && rm -f "$STATE/kubeconfig" "$STATE/mode"
+rm -f "$STATE/fake-kubeconfig"
+[[ $what == fake ]] && { log "cluster:down (fake) done"; exit 0; }
+fi
 
 # Real node, in this order: kubelet first (else it restarts what we remove), then every container.
 stop_daemon kubelet
@@ -47,5 +56,6 @@ ip route del "$POD_CIDR" 2>/dev/null
 ip link del "$BRIDGE" 2>/dev/null
 # kubeadm reset keeps some of these; our own state goes too.
 rm -rf /etc/kubernetes /var/lib/kubelet /var/lib/etcd "$HOST_DIR" "$RUN_DIR" /var/log/pods /var/log/containers
-rm -f "$STATE/kubeconfig" "$STATE/ingress-address" "$STATE/mode"
+[[ "$(cat "$STATE/mode" 2>/dev/null)" == real ]] && rm -f "$STATE/kubeconfig" "$STATE/mode"
+rm -f "$STATE/ingress-address"
 log "cluster:down done"

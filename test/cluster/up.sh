@@ -46,7 +46,7 @@ if healthy; then
 fi
 if [[ -d $HOST_DIR || -d $RUN_DIR || -e /etc/kubernetes/manifests ]]; then
   log "a cluster (or what a crash left of one) is here but not healthy: tearing it down first"
-  "$HERE/down.sh"
+  "$HERE/down.sh" real
 fi
 
 # --- network: routes to a local device before anything starts, so nothing can leave the machine
