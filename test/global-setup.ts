@@ -34,6 +34,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const started = !wasRunning();
   const t0 = Date.now();
+  await runScript('build.sh'); // everything missing, the manifest linters too
   await runScript('up.sh');
   console.error(
     `[cluster] ready after ${Math.round((Date.now() - t0) / 1000)} s (${started ? 'started' : 'reused'})`,

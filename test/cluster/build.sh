@@ -10,6 +10,9 @@ command -v go >/dev/null || die "Go is not installed (need Go >= 1.25 on PATH; s
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 LOGS="$CACHE/logs"; SRC="$CACHE/src"
 mkdir -p "$LOGS" "$SRC"
+# One build at a time (the real-node and fake-node setups may both ask at once).
+exec 9>"$CACHE/.build.lock"
+flock -w 3600 9 || die "another build holds $CACHE/.build.lock"
 
 # Runs one build step with its output in a log; on failure names what went wrong.
 run_logged() {

@@ -43,12 +43,15 @@ if [[ -x "$(bin kubeadm)" && ( -d /etc/kubernetes || -d /var/lib/etcd ) ]]; then
 fi
 stop_daemon containerd
 [[ -x "$(bin kube-proxy)" ]] && "$(bin kube-proxy)" --cleanup >/dev/null 2>&1
-# Leftover CNI port-mapping chains (pods were killed without a CNI DEL) and our egress guard.
-for table in nat filter; do
-  iptables-save -t "$table" 2>/dev/null | awk '/^-A .*-j (CNI-|HELLO-)/' | sed 's/^-A /-D /' \
-    | while read -r rule; do eval "iptables -t $table $rule" 2>/dev/null; done
-  for ch in $(iptables-save -t "$table" 2>/dev/null | awk '/^:(CNI-|HELLO-)/{print substr($1,2)}'); do
-    iptables -t "$table" -F "$ch" 2>/dev/null; iptables -t "$table" -X "$ch" 2>/dev/null
+# Leftover chains: CNI port mappings (pods were killed without a CNI DEL), the kubelet's canaries and
+# firewall, kube-proxy's if its cleanup missed any, and our egress guard. Jumps first, then chains.
+for ipt in iptables ip6tables; do
+  for table in nat filter mangle; do
+    "$ipt-save" -t "$table" 2>/dev/null | awk '/^-A .*-j (CNI-|HELLO-|KUBE-)/' | sed 's/^-A /-D /' \
+      | while read -r rule; do eval "$ipt -t $table $rule" 2>/dev/null; done
+    chains=$("$ipt-save" -t "$table" 2>/dev/null | awk '/^:(CNI-|HELLO-|KUBE-)/{print substr($1,2)}')
+    for ch in $chains; do "$ipt" -t "$table" -F "$ch" 2>/dev/null; done
+    for ch in $chains; do "$ipt" -t "$table" -X "$ch" 2>/dev/null; done
   done
 done
 ip route del "$SERVICE_CIDR" 2>/dev/null

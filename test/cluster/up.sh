@@ -34,7 +34,8 @@ wait_addons() {
   wait_for "ingress at 127.0.0.1:$INGRESS_NODE_PORT" 120 curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$INGRESS_NODE_PORT/"
 }
 
-"$HERE/build.sh" debs kubernetes etcd pause coredns metrics-server traefik
+# HELLO_SKIP_BUILD=1: use the binaries as they are (e.g. while a build runs in the background).
+[[ ${HELLO_SKIP_BUILD:-} == 1 ]] || "$HERE/build.sh" debs kubernetes etcd pause coredns metrics-server traefik
 
 if healthy; then
   log "a healthy real-node cluster is running: reusing it"
@@ -100,15 +101,20 @@ wait_for "containerd" 30 ctr --address "$SOCK" version
 
 # --- control-plane and add-on images: each static binary in a one-layer image, named as kubeadm expects
 t=$(date +%s)
-for c in kube-apiserver kube-controller-manager kube-scheduler; do
-  "$HERE/oci-image.sh" "registry.k8s.io/$c:$KUBERNETES_VERSION" "$(bin "$c")" "$SOCK"
-done
-"$HERE/oci-image.sh" "registry.k8s.io/etcd:$ETCD_VERSION" "$(bin etcd)" "$SOCK"
-"$HERE/oci-image.sh" "registry.k8s.io/pause:$PAUSE_VERSION" "$(bin pause)" "$SOCK"
-"$HERE/oci-image.sh" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$(bin coredns)" "$SOCK"
-"$HERE/oci-image.sh" "localhost/metrics-server:$METRICS_SERVER_VERSION" "$(bin metrics-server)" "$SOCK"
-"$HERE/oci-image.sh" "localhost/traefik:$TRAEFIK_VERSION" "$(bin traefik)" "$SOCK"
-log "images: 8 imported in $(($(date +%s) - t)) s"
+images=(
+  "registry.k8s.io/kube-apiserver:$KUBERNETES_VERSION=kube-apiserver"
+  "registry.k8s.io/kube-controller-manager:$KUBERNETES_VERSION=kube-controller-manager"
+  "registry.k8s.io/kube-scheduler:$KUBERNETES_VERSION=kube-scheduler"
+  "registry.k8s.io/etcd:$ETCD_VERSION=etcd"
+  "registry.k8s.io/pause:$PAUSE_VERSION=pause"
+  "registry.k8s.io/coredns/coredns:$COREDNS_VERSION=coredns"
+  "localhost/metrics-server:$METRICS_SERVER_VERSION=metrics-server"
+  "localhost/traefik:$TRAEFIK_VERSION=traefik"
+)
+pids=()
+for i in "${images[@]}"; do "$HERE/oci-image.sh" "${i%=*}" "$(bin "${i##*=}")" "$SOCK" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || die "importing an image into containerd failed"; done
+log "images: ${#images[@]} imported in $(($(date +%s) - t)) s"
 
 # --- kubeadm init; the kubelet is started by us (no systemd) once kubeadm has written its config
 cat >"$HOST_DIR/kubeadm.yaml" <<YAML
