@@ -1,0 +1,42 @@
+import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type { DefaultedHelloService, DefaultedNetworkPolicyPeer } from '../api/types.ts';
+import { selectorLabels } from './labels.ts';
+import { childMeta } from './meta.ts';
+import type { OperatorSettings } from './settings.ts';
+
+function peer(p: DefaultedNetworkPolicyPeer): V1NetworkPolicyPeer {
+  return {
+    ...(p.namespaceSelector ? { namespaceSelector: { ...p.namespaceSelector } } : {}),
+    ...(p.podSelector ? { podSelector: { ...p.podSelector } } : {}),
+    ...(p.ipBlock ? { ipBlock: { ...p.ipBlock } } : {}),
+  };
+}
+
+/**
+ * The NetworkPolicy admitting traffic to the pods on their serving port only (which also serves the
+ * probes and /metrics), from spec.networkPolicy.from or, when that is empty, from anywhere; every other
+ * incoming connection is dropped. Outgoing traffic is not restricted. Undefined when disabled.
+ */
+export function buildNetworkPolicy(
+  hs: DefaultedHelloService,
+  settings: OperatorSettings,
+): V1NetworkPolicy | undefined {
+  const policy = hs.spec.networkPolicy;
+  if (!policy.enabled) return undefined;
+  const from = policy.from ?? [];
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: childMeta(hs, settings),
+    spec: {
+      podSelector: { matchLabels: selectorLabels(hs) },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          ports: [{ protocol: 'TCP', port: hs.spec.port }],
+          ...(from.length > 0 ? { from: from.map(peer) } : {}),
+        },
+      ],
+    },
+  };
+}
