@@ -1,8 +1,21 @@
-import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type {
+  V1NetworkPolicy,
+  V1NetworkPolicyIngressRule,
+  V1NetworkPolicyPeer,
+  V1NetworkPolicySpec,
+} from '@kubernetes/client-node';
 import type { DefaultedHelloService, DefaultedNetworkPolicyPeer } from '../api/types.ts';
 import { selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
 import type { OperatorSettings } from './settings.ts';
+
+/** V1NetworkPolicy as the API server spells it: client-node's model calls the ingress rule's `from`
+ * `_from`, but builders return wire format (see toClientModel in children.ts). */
+export type NetworkPolicy = Omit<V1NetworkPolicy, 'spec'> & {
+  spec: Omit<V1NetworkPolicySpec, 'ingress'> & {
+    ingress: Array<Omit<V1NetworkPolicyIngressRule, '_from'> & { from?: V1NetworkPolicyPeer[] }>;
+  };
+};
 
 function peer(p: DefaultedNetworkPolicyPeer): V1NetworkPolicyPeer {
   return {
@@ -20,7 +33,7 @@ function peer(p: DefaultedNetworkPolicyPeer): V1NetworkPolicyPeer {
 export function buildNetworkPolicy(
   hs: DefaultedHelloService,
   settings: OperatorSettings,
-): V1NetworkPolicy | undefined {
+): NetworkPolicy | undefined {
   const policy = hs.spec.networkPolicy;
   if (!policy.enabled) return undefined;
   const from = policy.from ?? [];

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
+import type { NetworkPolicyPeer } from '../api/types.ts';
 import { buildConfigMap } from './configmap.ts';
 import { buildDeployment } from './deployment.ts';
 import { hello, LONGEST_NAME, settings } from './fixtures.ts';
@@ -198,11 +199,11 @@ describe('buildNetworkPolicy', () => {
     expect(np).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' });
     expect(np?.spec?.policyTypes).toEqual(['Ingress']);
     expect(np?.spec?.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: containerPort }] }]);
-    expect(podLabels(spec)).toMatchObject(np?.spec?.podSelector.matchLabels ?? { missing: true });
+    expect(podLabels(spec)).toMatchObject(np?.spec?.podSelector?.matchLabels ?? { missing: true });
   });
 
   it('admits only the given peers when networkPolicy.from is set', () => {
-    const from = [
+    const from: NetworkPolicyPeer[] = [
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
       {
         namespaceSelector: { matchLabels: { team: 'obs' } },
