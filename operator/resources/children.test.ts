@@ -1,7 +1,8 @@
 import { dumpYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHILD_KINDS, desiredChildren, statusURL, toClientModel } from './children.ts';
+import { CHILD_KINDS, desiredChildren, statusURL } from './children.ts';
+import { toClientModel } from './client-model.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
 
 const kinds = (spec = {}) => desiredChildren(hello(spec), settings).map((c) => c.kind);

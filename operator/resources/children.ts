@@ -1,6 +1,6 @@
 // Every child of a HelloService, in the order to apply them.
 
-import { type KubernetesObject, loadYaml } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { DefaultedHelloService } from '../api/types.ts';
 import { buildConfigMap } from './configmap.ts';
 import { buildDeployment } from './deployment.ts';
@@ -56,15 +56,4 @@ export function desiredChildren(hs: DefaultedHelloService, settings: OperatorSet
 /** The URL for status.url: the Ingress URL when there is one, else the in-cluster Service URL. */
 export function statusURL(hs: DefaultedHelloService): string {
   return ingressURL(hs) ?? serviceURL(hs);
-}
-
-/**
- * `child` as a client-node model object, for KubernetesObjectApi.create/patch/replace. Builders
- * return the wire format (what the API server and `kubectl` read, what render prints), but those
- * methods pass the body through client-node's typed serializer, which silently drops fields its
- * models rename: a NetworkPolicy's `from` (the model's `_from`) would vanish, turning "only from
- * these peers" into "from anywhere". Send the result of this function instead, or a raw JSON body.
- */
-export function toClientModel(child: Child): KubernetesObject {
-  return loadYaml(JSON.stringify(child));
 }
