@@ -70,12 +70,12 @@ describe('render', () => {
     [
       'a misspelt field',
       hs('x', '  mesage: hi'),
-      'document 1 (HelloService "x"): spec.mesage: is not a field',
+      'document 1 (HelloService "x"): spec.mesage: unknown field',
     ],
     [
       'a missing message',
       hs('x', '  port: 8080'),
-      'document 1 (HelloService "x"): spec.message: is required',
+      'document 1 (HelloService "x"): spec.message: Required value',
     ],
     ['broken YAML', `${hs('x', '  message: hi')}---\nspec: [unclosed\n`, 'document 2: '],
     ['a document that is not an object', '- a\n- b\n', 'document 1: must be an object'],
@@ -129,7 +129,9 @@ describe('npm run render (render-cli.ts)', () => {
     const run = cli(['examples/hello.yaml', '-'], hs('bad', '  message: hi\n  port: 80'));
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('stdin: document 1 (HelloService "bad"): spec.port: must be at least 1024');
+    expect(run.stderr).toContain(
+      'stdin: document 1 (HelloService "bad"): spec.port: should be greater than or equal to 1024',
+    );
   });
 
   it.each([[[]], [['--nope', 'x']], [['--label', 'novalue', '-']]])(

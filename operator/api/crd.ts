@@ -1,6 +1,7 @@
 // Turns the schema in schema.ts into the CustomResourceDefinition (as an object and as YAML).
 
 import { stringify } from 'yaml';
+import { applySchemaDefaults } from './defaults.ts';
 import {
   API_VERSION,
   GROUP,
@@ -21,9 +22,11 @@ export function toOpenAPI(node: SchemaNode): OpenAPI {
   if (node.type) out.type = node.type;
   if (node.format) out.format = node.format;
   out.description = node.description;
+  // An object default is written out with its fields' defaults: the API server checks a default
+  // against the CEL rules without applying the nested defaults first, so `{}` would fail them.
+  if (node.default !== undefined) out.default = applySchemaDefaults(node, node.default);
   for (const key of [
     'enum',
-    'default',
     'minimum',
     'maximum',
     'minLength',

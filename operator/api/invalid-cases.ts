@@ -16,7 +16,7 @@ export interface InvalidCase {
 const message = 'hello';
 
 export const invalidCases: InvalidCase[] = [
-  { name: 'no message', spec: {}, path: 'spec.message', message: 'required' },
+  { name: 'no message', spec: {}, path: 'spec.message', message: 'Required value' },
   { name: 'blank message', spec: { message: ' \n\t' }, path: 'spec.message', message: 'white space' },
   {
     name: 'message one character too long',
@@ -24,9 +24,14 @@ export const invalidCases: InvalidCase[] = [
     path: 'spec.message',
     message: `${MAX_MESSAGE_LENGTH}`,
   },
-  { name: 'message with NUL', spec: { message: 'a\u0000b' }, path: 'spec.message', message: 'match' },
-  { name: 'unknown field', spec: { message, replica: 3 }, path: 'spec.replica', message: 'not a field' },
-  { name: 'zero replicas', spec: { message, replicas: 0 }, path: 'spec.replicas', message: '1' },
+  { name: 'message with NUL', spec: { message: 'a\u0000b' }, path: 'spec.message', message: 'should match' },
+  { name: 'unknown field', spec: { message, replica: 3 }, path: 'spec.replica', message: 'unknown field' },
+  {
+    name: 'zero replicas',
+    spec: { message, replicas: 0 },
+    path: 'spec.replicas',
+    message: 'greater than or equal to 1',
+  },
   {
     name: 'replicas and autoscaling',
     spec: { message, replicas: 3, autoscaling: { maxReplicas: 5 } },
@@ -37,7 +42,7 @@ export const invalidCases: InvalidCase[] = [
     name: 'autoscaling without maxReplicas',
     spec: { message, autoscaling: {} },
     path: 'spec.autoscaling.maxReplicas',
-    message: 'required',
+    message: 'Required value',
   },
   {
     name: 'minReplicas above maxReplicas',
@@ -45,19 +50,29 @@ export const invalidCases: InvalidCase[] = [
     path: 'spec.autoscaling.minReplicas',
     message: 'minReplicas must not be greater than autoscaling.maxReplicas',
   },
-  { name: 'privileged port', spec: { message, port: 80 }, path: 'spec.port', message: '1024' },
-  { name: 'port out of range', spec: { message, port: 70000 }, path: 'spec.port', message: '65535' },
+  {
+    name: 'privileged port',
+    spec: { message, port: 80 },
+    path: 'spec.port',
+    message: 'greater than or equal to 1024',
+  },
+  {
+    name: 'port out of range',
+    spec: { message, port: 70000 },
+    path: 'spec.port',
+    message: 'less than or equal to 65535',
+  },
   {
     name: 'service port out of range',
     spec: { message, service: { port: 0 } },
     path: 'spec.service.port',
-    message: '1',
+    message: 'greater than or equal to 1',
   },
   {
     name: 'unknown service type',
     spec: { message, service: { type: 'ExternalName' } },
     path: 'spec.service.type',
-    message: 'ClusterIP',
+    message: 'supported values: "ClusterIP", "NodePort", "LoadBalancer"',
   },
   {
     name: 'ingress host with upper case',
@@ -75,19 +90,19 @@ export const invalidCases: InvalidCase[] = [
     name: 'ingress without host',
     spec: { message, ingress: { path: '/' } },
     path: 'spec.ingress.host',
-    message: 'required',
+    message: 'Required value',
   },
   {
     name: 'relative ingress path',
     spec: { message, ingress: { host: 'hello.example.com', path: 'hello' } },
     path: 'spec.ingress.path',
-    message: 'match',
+    message: 'should match',
   },
   {
     name: 'tls without secret',
     spec: { message, ingress: { host: 'hello.example.com', tls: {} } },
     path: 'spec.ingress.tls.secretName',
-    message: 'required',
+    message: 'Required value',
   },
   {
     name: 'requests above limits',
@@ -99,7 +114,7 @@ export const invalidCases: InvalidCase[] = [
     name: 'not a quantity',
     spec: { message, resources: { limits: { cpu: 'lots' } } },
     path: 'spec.resources.limits.cpu',
-    message: 'match',
+    message: 'should match',
   },
   {
     name: 'memory-backed /tmp above the memory limit',

@@ -41,3 +41,9 @@ export function quantityGreater(a: string, b: string): boolean {
   const y = parseQuantity(b);
   return x !== undefined && y !== undefined && x > y;
 }
+
+/** A byte count as a quantity: in Mi when it is a whole number of them, else in bytes (rounded up). */
+export function formatBytes(bytes: number): string {
+  const mi = bytes / 2 ** 20;
+  return Number.isInteger(mi) ? `${mi}Mi` : String(Math.ceil(bytes));
+}

@@ -398,7 +398,8 @@ const networkPolicy: SchemaNode = {
   tsName: 'NetworkPolicySettings',
   description:
     'A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves ' +
-    '/metrics) and drops all other incoming traffic.',
+    '/metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no ' +
+    'connections.',
   default: {},
   properties: {
     enabled: {

@@ -102,7 +102,7 @@ export interface NetworkPolicyPeer {
   ipBlock?: IPBlock;
 }
 
-/** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic. */
+/** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
 export interface NetworkPolicySettings {
   /** Create the NetworkPolicy. Default true. */
   enabled?: boolean;
@@ -132,7 +132,7 @@ export interface HelloServiceSpec {
   tmp?: TmpVolume;
   /** A PodDisruptionBudget, so that voluntary evictions (node drains, upgrades) take pods down a few at a time. */
   podDisruptionBudget?: PodDisruptionBudgetSettings;
-  /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic. */
+  /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy?: NetworkPolicySettings;
 }
 
@@ -224,7 +224,7 @@ export interface DefaultedNetworkPolicyPeer {
   ipBlock?: DefaultedIPBlock;
 }
 
-/** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic. */
+/** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
 export interface DefaultedNetworkPolicySettings {
   /** Create the NetworkPolicy. Default true. */
   enabled: boolean;
@@ -254,7 +254,7 @@ export interface DefaultedHelloServiceSpec {
   tmp: DefaultedTmpVolume;
   /** A PodDisruptionBudget, so that voluntary evictions (node drains, upgrades) take pods down a few at a time. */
   podDisruptionBudget: DefaultedPodDisruptionBudgetSettings;
-  /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic. */
+  /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy: DefaultedNetworkPolicySettings;
 }
 

@@ -62,7 +62,7 @@ export function validateNode(node: SchemaNode, value: unknown, path: string): Fi
   if (typeof value === 'string') {
     const length = [...value].length;
     if (node.enum && !node.enum.includes(value))
-      fail(`must be one of ${node.enum.join(', ')}, not "${value}"`);
+      fail(`Unsupported value: "${value}": supported values: ${node.enum.map((v) => `"${v}"`).join(', ')}`);
     if (node.minLength !== undefined && length < node.minLength) {
       fail(node.minLength === 1 ? 'must not be empty' : `must be at least ${node.minLength} characters`);
     }
@@ -70,14 +70,14 @@ export function validateNode(node: SchemaNode, value: unknown, path: string): Fi
       fail(`must be at most ${node.maxLength} characters, not ${length}`);
     }
     if (node.pattern !== undefined && !new RegExp(node.pattern, 'u').test(value)) {
-      fail(`must match ${node.pattern}`);
+      fail(`should match '${node.pattern}'`);
     }
   }
   if (typeof value === 'number') {
     if (node.minimum !== undefined && value < node.minimum)
-      fail(`must be at least ${node.minimum}, not ${value}`);
+      fail(`should be greater than or equal to ${node.minimum}, not ${value}`);
     if (node.maximum !== undefined && value > node.maximum)
-      fail(`must be at most ${node.maximum}, not ${value}`);
+      fail(`should be less than or equal to ${node.maximum}, not ${value}`);
   }
   if (Array.isArray(value)) {
     if (node.maxItems !== undefined && value.length > node.maxItems) {
@@ -96,13 +96,12 @@ export function validateNode(node: SchemaNode, value: unknown, path: string): Fi
       fail(`must have at most ${node.maxProperties} entries, not ${keys.length}`);
     }
     for (const name of node.required ?? []) {
-      if (value[name] === undefined || value[name] === null) fail('is required', `${path}.${name}`);
+      if (value[name] === undefined || value[name] === null) fail('Required value', `${path}.${name}`);
     }
     for (const key of keys) {
       const child = node.properties?.[key] ?? node.additionalProperties;
       if (value[key] === null || (value[key] === undefined && child)) continue;
-      if (!child)
-        fail('is not a field of HelloService (misspelt, or from another version?)', `${path}.${key}`);
+      if (!child) fail('unknown field (misspelt, or from another version?)', `${path}.${key}`);
       else errors.push(...validateNode(child, value[key], `${path}.${key}`));
     }
   }
@@ -134,7 +133,7 @@ export function validateHelloService(doc: unknown): Validation {
     errors.push({ path: 'kind', message: `must be ${KIND}, not ${JSON.stringify(doc.kind)}` });
   const metadata = doc.metadata;
   if (!isObject(metadata)) {
-    errors.push({ path: 'metadata', message: 'is required (with a name)' });
+    errors.push({ path: 'metadata', message: 'Required value (with a name)' });
   } else {
     const { name, namespace } = metadata;
     if (typeof name !== 'string' || name.length > 253 || !NAME_RE.test(name)) {
@@ -152,12 +151,12 @@ export function validateHelloService(doc: unknown): Validation {
   }
   for (const key of Object.keys(doc)) {
     if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key)) {
-      errors.push({ path: key, message: 'is not a field of HelloService' });
+      errors.push({ path: key, message: 'unknown field' });
     }
   }
   const spec = applySchemaDefaults(specSchema, doc.spec);
   if (spec === undefined || spec === null)
-    errors.push({ path: 'spec', message: 'is required (with a message)' });
+    errors.push({ path: 'spec', message: 'Required value (with a message)' });
   else errors.push(...validateNode(specSchema, spec, 'spec'));
   if (errors.length > 0) return { ok: false, errors };
   const { status: _status, ...rest } = doc;

@@ -132,8 +132,19 @@ describe('buildDeployment', () => {
       { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
       { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
     ],
-  ])('sets requests and limits (%s)', (_, spec, resources) => {
-    expect(container(buildDeployment(hello(spec), settings)).resources).toEqual(resources);
+  ])('sets CPU and memory requests and limits (%s)', (_, spec, resources) => {
+    expect(container(buildDeployment(hello(spec), settings)).resources).toMatchObject(resources);
+  });
+
+  it.each([
+    ['logs and the default 64Mi /tmp', {}, '128Mi'],
+    ['logs and a 1Gi /tmp', { tmp: { sizeLimit: '1Gi' } }, '1088Mi'],
+    ['logs and a 1.5G /tmp, in bytes', { tmp: { sizeLimit: '1.5G' } }, String(1.5e9 + 64 * 2 ** 20)],
+    ['logs only, with /tmp in memory', { tmp: { medium: 'Memory' as const, sizeLimit: '64Mi' } }, '64Mi'],
+  ])('requests and limits ephemeral storage for %s', (_, spec, storage) => {
+    const { requests, limits } = container(buildDeployment(hello(spec), settings)).resources ?? {};
+    expect(requests?.['ephemeral-storage']).toBe(storage);
+    expect(limits?.['ephemeral-storage']).toBe(storage);
   });
 
   it('probes start-up and liveness on /healthz and readiness on /readyz, on the serving port', () => {

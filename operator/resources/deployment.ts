@@ -1,5 +1,6 @@
 import type { V1Container, V1Deployment, V1PodSpec, V1Probe } from '@kubernetes/client-node';
 import { desiredReplicas } from '../api/defaults.ts';
+import { formatBytes, parseQuantity } from '../api/quantity.ts';
 import type { DefaultedHelloService } from '../api/types.ts';
 import { buildConfigMap, configHash } from './configmap.ts';
 import { childLabels, selectorLabels } from './labels.ts';
@@ -18,7 +19,19 @@ export const REVISION_HISTORY_LIMIT = 5;
 /** Seconds a terminating pod keeps serving while endpoints and load balancers forget it. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
 export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+/** Node disk allowed for the container's logs (the root filesystem is read-only, so nothing else). */
+export const LOG_STORAGE_BYTES = 64 * 2 ** 20;
 const TMP_VOLUME = 'tmp';
+
+/**
+ * The container's ephemeral-storage request and limit: its logs, plus /tmp when /tmp is on disk. The
+ * kubelet evicts a pod whose logs and disk-backed emptyDirs together exceed its containers' limits,
+ * so the limit must leave /tmp its full size; requesting as much makes the scheduler reserve it.
+ */
+export function ephemeralStorage(spec: DefaultedHelloService['spec']): string {
+  const tmp = spec.tmp.medium === 'Disk' ? (parseQuantity(spec.tmp.sizeLimit) ?? 0) : 0;
+  return formatBytes(LOG_STORAGE_BYTES + tmp);
+}
 
 const httpProbe = (path: string, probe: V1Probe): V1Probe => ({
   httpGet: { path, port: PORT_NAME, scheme: 'HTTP' },
@@ -41,8 +54,16 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
       { name: 'TMPDIR', value: '/tmp' },
     ],
     resources: {
-      requests: { cpu: spec.resources.requests.cpu, memory: spec.resources.requests.memory },
-      limits: { cpu: spec.resources.limits.cpu, memory: spec.resources.limits.memory },
+      requests: {
+        cpu: spec.resources.requests.cpu,
+        memory: spec.resources.requests.memory,
+        'ephemeral-storage': ephemeralStorage(spec),
+      },
+      limits: {
+        cpu: spec.resources.limits.cpu,
+        memory: spec.resources.limits.memory,
+        'ephemeral-storage': ephemeralStorage(spec),
+      },
     },
     // Start-up may take a while on a busy node; until it succeeds the other probes wait.
     startupProbe: httpProbe('/healthz', { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 }),

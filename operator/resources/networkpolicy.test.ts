@@ -7,16 +7,20 @@ import { buildNetworkPolicy } from './networkpolicy.ts';
 const podLabels = (spec = {}) => buildDeployment(hello(spec), settings).spec?.template.metadata?.labels ?? {};
 
 describe('buildNetworkPolicy', () => {
-  it.each([[{}], [{ port: 9443 }]])('admits the serving port only, from anywhere by default (%j)', (spec) => {
-    const hs = hello(spec);
-    const np = buildNetworkPolicy(hs, settings);
-    const containerPort = buildDeployment(hs, settings).spec?.template.spec?.containers[0]?.ports?.[0]
-      ?.containerPort;
-    expect(np).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' });
-    expect(np?.spec?.policyTypes).toEqual(['Ingress']);
-    expect(np?.spec?.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: containerPort }] }]);
-    expect(podLabels(spec)).toMatchObject(np?.spec?.podSelector?.matchLabels ?? { missing: true });
-  });
+  it.each([[{}], [{ port: 9443 }]])(
+    'admits the serving port only, from anywhere by default, and no outgoing traffic (%j)',
+    (spec) => {
+      const hs = hello(spec);
+      const np = buildNetworkPolicy(hs, settings);
+      const containerPort = buildDeployment(hs, settings).spec?.template.spec?.containers[0]?.ports?.[0]
+        ?.containerPort;
+      expect(np).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' });
+      expect(np?.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(np?.spec?.egress).toEqual([]);
+      expect(np?.spec?.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: containerPort }] }]);
+      expect(podLabels(spec)).toMatchObject(np?.spec?.podSelector?.matchLabels ?? { missing: true });
+    },
+  );
 
   it('admits only the given peers when networkPolicy.from is set', () => {
     const from: NetworkPolicyPeer[] = [

@@ -28,7 +28,7 @@ function peer(p: DefaultedNetworkPolicyPeer): V1NetworkPolicyPeer {
 /**
  * The NetworkPolicy admitting traffic to the pods on their serving port only (which also serves the
  * probes and /metrics), from spec.networkPolicy.from or, when that is empty, from anywhere; every other
- * incoming connection is dropped. Outgoing traffic is not restricted. Undefined when disabled.
+ * incoming connection is dropped, and so is every outgoing one. Undefined when disabled.
  */
 export function buildNetworkPolicy(
   hs: DefaultedHelloService,
@@ -43,7 +43,10 @@ export function buildNetworkPolicy(
     metadata: childMeta(hs, settings),
     spec: {
       podSelector: { matchLabels: selectorLabels(hs) },
-      policyTypes: ['Ingress'],
+      // The workload opens no connections of its own, so all outgoing traffic is denied (answers to
+      // admitted connections still flow).
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [],
       ingress: [
         {
           ports: [{ protocol: 'TCP', port: hs.spec.port }],
