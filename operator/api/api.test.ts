@@ -6,7 +6,14 @@ import { desiredReplicas, withDefaults } from './defaults.ts';
 import { invalidCases } from './invalid-cases.ts';
 import { messagePreview, PREVIEW_LENGTH } from './message.ts';
 import { parseQuantity } from './quantity.ts';
-import { API_VERSION, DEFAULT_REPLICAS, KIND, MAX_MESSAGE_LENGTH } from './schema.ts';
+import {
+  API_VERSION,
+  DEFAULT_REPLICAS,
+  KIND,
+  MAX_MESSAGE_LENGTH,
+  type SchemaNode,
+  specSchema,
+} from './schema.ts';
 import { TYPES_PATH, typesSource } from './typegen.ts';
 import { formatErrors, validateHelloService } from './validate.ts';
 
@@ -145,6 +152,18 @@ describe('validateHelloService rejects', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+
+  it('has a case for every CEL rule, so that the cluster tests exercise each of them', () => {
+    const rules: string[] = [];
+    const walk = (node: SchemaNode) => {
+      rules.push(...(node.rules ?? []).map((r) => r.message));
+      for (const child of Object.values(node.properties ?? {})) walk(child);
+      if (node.items) walk(node.items);
+    };
+    walk(specSchema);
+    const untested = rules.filter((message) => !invalidCases.some((c) => message.includes(c.message)));
+    expect(untested).toEqual([]);
   });
 
   it.each([

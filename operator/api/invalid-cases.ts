@@ -105,10 +105,28 @@ export const invalidCases: InvalidCase[] = [
     message: 'Required value',
   },
   {
+    name: 'ingress class that is not a name',
+    spec: { message, ingress: { host: 'hello.example.com', className: 'My_Class' } },
+    path: 'spec.ingress.className',
+    message: 'ingress.className must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'TLS secret that is not a name',
+    spec: { message, ingress: { host: 'hello.example.com', tls: { secretName: 'Hello TLS' } } },
+    path: 'spec.ingress.tls.secretName',
+    message: 'ingress.tls.secretName must be a lower-case DNS subdomain',
+  },
+  {
     name: 'requests above limits',
     spec: { message, resources: { requests: { memory: '1Gi' } } },
     path: 'spec.resources.requests.memory',
     message: 'must not be greater than resources.limits.memory',
+  },
+  {
+    name: 'CPU request above the limit',
+    spec: { message, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } },
+    path: 'spec.resources.requests.cpu',
+    message: 'resources.requests.cpu must not be greater than resources.limits.cpu',
   },
   {
     name: 'not a quantity',
@@ -135,6 +153,12 @@ export const invalidCases: InvalidCase[] = [
     name: 'bad CIDR',
     spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] } },
     path: 'spec.networkPolicy.from[0].ipBlock.cidr',
-    message: 'CIDR',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
+    name: 'bad CIDR in except',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.except[0]',
+    message: 'except[] must be IP ranges in CIDR notation',
   },
 ];
