@@ -123,6 +123,13 @@ describe('WorkQueue', () => {
     expect(await shutdown).toBe(false);
   });
 
+  it('shutdown with no time left reports work still in flight without waiting', async () => {
+    const q = new WorkQueue({ name: 'test' });
+    q.add('ns/a');
+    await q.get();
+    expect(await q.shutdown(0)).toBe(false);
+  });
+
   it('reports the controller-runtime workqueue metrics', async () => {
     const registry = new Registry();
     const q = new WorkQueue({ name: 'hello', metrics: new RuntimeMetrics(registry), backoff: { jitter: 0 } });

@@ -138,6 +138,7 @@ export class WorkQueue {
       for (const resolve of this.#getters.splice(0)) resolve(undefined);
     }
     if (this.#processing.size === 0) return true;
+    if (deadlineMs <= 0) return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const idle = new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true)));
     const deadline = new Promise<boolean>((resolve) => {
