@@ -1,6 +1,6 @@
 // Prometheus metrics of the controller runtime, named and labelled as controller-runtime names
 // them (pkg/metrics/workqueue.go, pkg/internal/controller/metrics), so existing dashboards work.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 // controller-runtime's buckets: workqueue latencies are exponential from 10 ns to 1000 s...
 const WORKQUEUE_BUCKETS = Array.from({ length: 12 }, (_, i) => 1e-8 * 10 ** i);
@@ -203,4 +203,11 @@ export class RuntimeMetrics {
   leader(name: string, isLeader: boolean): void {
     this.#leader.set({ name }, isLeader ? 1 : 0);
   }
+}
+
+/** A registry with Node's process metrics (RSS, CPU seconds, event loop lag) and the runtime metrics. */
+export function createMetricsRegistry(): { registry: Registry; runtime: RuntimeMetrics } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return { registry, runtime: new RuntimeMetrics(registry) };
 }
