@@ -25,6 +25,12 @@ export type QueueMetrics = {
   workedFor(seconds: number): void;
 };
 
+/** What an informer reports at scrape time. */
+export type InformerSource = {
+  lastActivityAgeSeconds(): number;
+  readonly stats: { restarts: number; relists: number };
+};
+
 export type ReconcileResultLabel = 'success' | 'error' | 'requeue' | 'requeue_after';
 
 export type ControllerMetrics = {
@@ -38,6 +44,7 @@ export type ControllerMetrics = {
 export class RuntimeMetrics {
   readonly registry: Registry;
   readonly #inFlight = new Map<string, InFlightSource>();
+  readonly #informers = new Map<string, InformerSource>();
   readonly #depth: Gauge<'name' | 'controller'>;
   readonly #adds: Counter<'name' | 'controller'>;
   readonly #retries: Counter<'name' | 'controller'>;
@@ -115,6 +122,38 @@ export class RuntimeMetrics {
         }
       },
     });
+    // Ours: is each watch alive, and how often did it need healing.
+    const informers = this.#informers;
+    new Gauge({
+      name: 'hello_operator_watch_last_event_age_seconds',
+      help: 'Seconds since the watch last showed life (event, bookmark, reconnect or list)',
+      labelNames: ['informer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [informer, source] of informers) this.set({ informer }, source.lastActivityAgeSeconds());
+      },
+    });
+    new Counter({
+      name: 'hello_operator_informer_restarts_total',
+      help: 'Times a watch was restarted after an error',
+      labelNames: ['informer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [informer, source] of informers) this.inc({ informer }, source.stats.restarts);
+      },
+    });
+    new Counter({
+      name: 'hello_operator_informer_relists_total',
+      help: 'Times an informer listed again (watchdog or resync period)',
+      labelNames: ['informer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [informer, source] of informers) this.inc({ informer }, source.stats.relists);
+      },
+    });
     this.#reconcileTotal = new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Total number of reconciliations per controller',
@@ -175,6 +214,11 @@ export class RuntimeMetrics {
       queuedFor: (s) => this.#queueDuration.observe(labels, s),
       workedFor: (s) => this.#workDuration.observe(labels, s),
     };
+  }
+
+  /** Publishes the health of an informer. */
+  informer(name: string, source: InformerSource): void {
+    this.#informers.set(name, source);
   }
 
   controller(controller: string): ControllerMetrics {
