@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   loadKubeConfig,
   parseBindAddress,
   parseDuration,
+  SETTINGS,
 } from './config.ts';
 
 const noFile = () => undefined;
@@ -194,5 +195,15 @@ current-context: x
     expect(problemsOf(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' }))[0]).toMatch(
       /^--kubeconfig="\/nonexistent\/kubeconfig": cannot load/,
     );
+  });
+});
+
+describe('README', () => {
+  it('documents every flag and variable', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const s of Object.values(SETTINGS)) {
+      expect(readme).toContain(`\`--${s.flag}\``);
+      if (s.env) expect(readme).toContain(`\`${s.env}\``);
+    }
   });
 });
