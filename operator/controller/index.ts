@@ -24,7 +24,7 @@ export {
   SelfHealingInformer,
   type WatchFn,
 } from './informer.ts';
-export { keyOf, type ObjectRef, objectKey, parseKey } from './keys.ts';
+export { controllerOwnerKey, keyOf, type ObjectRef, objectKey, parseKey } from './keys.ts';
 export { LeaderElector, type LeaseLock, leaderIdentity, leaseLock } from './leader-election.ts';
 export { createMetricsRegistry, RuntimeMetrics } from './metrics.ts';
 export { WorkQueue } from './queue.ts';
