@@ -27,9 +27,11 @@ class FakeServer {
   rv = 100;
   lists = 0;
   failNextLists = 0;
+  hangLists = false;
 
   list = async () => {
     this.lists++;
+    if (this.hangLists) await new Promise(() => {});
     if (this.failNextLists > 0) {
       this.failNextLists--;
       throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -217,6 +219,21 @@ describe('SelfHealingInformer', () => {
     ).toBe(10);
   });
 
+  it('reports itself unhealthy when even relisting brings no sign of life', async () => {
+    const s = setup({ watchdogMs: 60_000 });
+    informer = s.informer;
+    await informer.start();
+    s.server.hangLists = true;
+    await vi.advanceTimersByTimeAsync(60_000); // watchdog relists; the list never answers
+    await settle();
+    expect(s.server.lists).toBe(2);
+    // The relist's reconnect at 60 s was the last sign of life; three watchdog periods later:
+    await vi.advanceTimersByTimeAsync(179_999);
+    expect(informer.healthy()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(informer.healthy()).toBe(false);
+  });
+
   it('relists periodically and replays every object to the handlers', async () => {
     const s = setup({ resyncPeriodMs: 3_600_000, watchdogMs: 10 * 3_600_000 });
     informer = s.informer;
@@ -250,6 +267,21 @@ describe('SelfHealingInformer', () => {
       ['add', 'b'],
     ]);
     expect(s.lines.find((l) => l.msg === 'informer handler threw')).toBeDefined();
+  });
+
+  it('reconnects when the server ends a watch, and opens none after stop during the reconnect delay', async () => {
+    const s = setup();
+    informer = s.informer;
+    await informer.start();
+    s.server.current?.end(null); // the server closed the stream: reconnect at once
+    await settle();
+    expect(s.server.watches).toHaveLength(2);
+    s.server.current?.end(null); // again, with no event between: ListWatch waits 1 s
+    await settle();
+    await informer.stop();
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(s.server.watches).toHaveLength(2);
   });
 
   it('stop ends the watch without reporting an error or restarting', async () => {

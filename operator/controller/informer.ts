@@ -215,8 +215,9 @@ export class SelfHealingInformer<T extends KubernetesObject> {
       }
     };
     let controller = new AbortController();
-    if (this.#relist !== 'none') {
-      // A relist was asked for between two watches: end this one at once.
+    if (this.#relist !== 'none' || this.#stopped) {
+      // A relist was asked for between two watches, or we stopped during ListWatch's
+      // reconnect delay (it does not look again): end this one at once.
       setImmediate(() => finish(null));
       return controller;
     }
