@@ -23,6 +23,7 @@ describe('createLogger', () => {
       msg: 'reconciled',
       component: 'test',
       pid: process.pid,
+      hostname: expect.any(String),
       version: expect.any(String),
       controller: 'helloservice',
       namespace: 'a',

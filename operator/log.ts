@@ -1,5 +1,6 @@
 // The operator's logger: pino JSON lines on stdout, one object per line, for the cluster's log
 // pipeline. Levels are written as names ("info") so people can grep and collectors can map them.
+import { hostname } from 'node:os';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import pkg from '../package.json' with { type: 'json' };
 import type { LogLevelName } from './config.ts';
@@ -18,7 +19,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { pid: process.pid, hostname: process.env.HOSTNAME, version: pkg.version, ...options.base },
+      base: { pid: process.pid, hostname: hostname(), version: pkg.version, ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -10,6 +10,8 @@ describe('createMetricsRegistry', () => {
     });
     runtime.controller('helloservice').maxConcurrentReconciles(10);
     runtime.leader('hello-operator', true);
+    runtime.apiWrite('Deployment', 'apply');
+    runtime.apiWrite('Deployment', 'apply');
     const text = await registry.metrics();
     for (const series of [
       'process_resident_memory_bytes',
@@ -24,6 +26,7 @@ describe('createMetricsRegistry', () => {
       'controller_runtime_max_concurrent_reconciles{controller="helloservice"} 10',
       'controller_runtime_active_workers{controller="helloservice"} 0',
       'leader_election_master_status{name="hello-operator"} 1',
+      'hello_operator_api_writes_total{kind="Deployment",verb="apply"} 2',
     ]) {
       expect(text).toContain(series);
     }

@@ -57,6 +57,7 @@ export class RuntimeMetrics {
   readonly #activeWorkers: Gauge<'controller'>;
   readonly #maxConcurrent: Gauge<'controller'>;
   readonly #leader: Gauge<'name'>;
+  readonly #apiWrites: Counter<'kind' | 'verb'>;
 
   constructor(registry: Registry) {
     this.registry = registry;
@@ -154,6 +155,13 @@ export class RuntimeMetrics {
         for (const [informer, source] of informers) this.inc({ informer }, source.stats.relists);
       },
     });
+    // Ours: every write call to the API server, so "zero writes at steady state" is measurable.
+    this.#apiWrites = new Counter({
+      name: 'hello_operator_api_writes_total',
+      help: 'Write calls made to the API server, by kind and verb (apply, create, update, patch, delete)',
+      labelNames: ['kind', 'verb'],
+      registers,
+    });
     this.#reconcileTotal = new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Total number of reconciliations per controller',
@@ -241,6 +249,11 @@ export class RuntimeMetrics {
       activeWorkers: (delta) => this.#activeWorkers.inc(labels, delta),
       maxConcurrentReconciles: (n) => this.#maxConcurrent.set(labels, n),
     };
+  }
+
+  /** Counts one write call to the API server (call it from the one apply/write module). */
+  apiWrite(kind: string, verb: 'apply' | 'create' | 'update' | 'patch' | 'delete'): void {
+    this.#apiWrites.inc({ kind, verb });
   }
 
   /** 1 while this process holds the lease called `name`, 0 otherwise. */
