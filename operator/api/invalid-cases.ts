@@ -1,0 +1,164 @@
+// HelloServices the API must reject, with the field and the words a user sees. The unit tests check
+// them against validate.ts; the cluster tests can send the same ones to the real API server, whose
+// CEL rules must say the same thing.
+
+import { MAX_MESSAGE_LENGTH } from './schema.ts';
+
+export interface InvalidCase {
+  name: string;
+  spec: Record<string, unknown>;
+  /** The path validate.ts reports. */
+  path: string;
+  /** A part of the message that both validate.ts and the API server produce. */
+  message: string;
+}
+
+const message = 'hello';
+
+export const invalidCases: InvalidCase[] = [
+  { name: 'no message', spec: {}, path: 'spec.message', message: 'Required value' },
+  { name: 'blank message', spec: { message: ' \n\t' }, path: 'spec.message', message: 'white space' },
+  {
+    name: 'message one character too long',
+    spec: { message: 'x'.repeat(MAX_MESSAGE_LENGTH + 1) },
+    path: 'spec.message',
+    message: `${MAX_MESSAGE_LENGTH}`,
+  },
+  { name: 'message with NUL', spec: { message: 'a\u0000b' }, path: 'spec.message', message: 'should match' },
+  { name: 'unknown field', spec: { message, replica: 3 }, path: 'spec.replica', message: 'unknown field' },
+  {
+    name: 'zero replicas',
+    spec: { message, replicas: 0 },
+    path: 'spec.replicas',
+    message: 'greater than or equal to 1',
+  },
+  {
+    name: 'replicas and autoscaling',
+    spec: { message, replicas: 3, autoscaling: { maxReplicas: 5 } },
+    path: 'spec.replicas',
+    message: 'either replicas or autoscaling',
+  },
+  {
+    name: 'autoscaling without maxReplicas',
+    spec: { message, autoscaling: {} },
+    path: 'spec.autoscaling.maxReplicas',
+    message: 'Required value',
+  },
+  {
+    name: 'minReplicas above maxReplicas',
+    spec: { message, autoscaling: { minReplicas: 5, maxReplicas: 3 } },
+    path: 'spec.autoscaling.minReplicas',
+    message: 'minReplicas must not be greater than autoscaling.maxReplicas',
+  },
+  {
+    name: 'privileged port',
+    spec: { message, port: 80 },
+    path: 'spec.port',
+    message: 'greater than or equal to 1024',
+  },
+  {
+    name: 'port out of range',
+    spec: { message, port: 70000 },
+    path: 'spec.port',
+    message: 'less than or equal to 65535',
+  },
+  {
+    name: 'service port out of range',
+    spec: { message, service: { port: 0 } },
+    path: 'spec.service.port',
+    message: 'greater than or equal to 1',
+  },
+  {
+    name: 'unknown service type',
+    spec: { message, service: { type: 'ExternalName' } },
+    path: 'spec.service.type',
+    message: 'supported values: "ClusterIP", "NodePort", "LoadBalancer"',
+  },
+  {
+    name: 'ingress host with upper case',
+    spec: { message, ingress: { host: 'Hello.Example.com' } },
+    path: 'spec.ingress.host',
+    message: 'lower-case DNS name',
+  },
+  {
+    name: 'ingress host that is an IP',
+    spec: { message, ingress: { host: '10.0.0.1' } },
+    path: 'spec.ingress.host',
+    message: 'not an IP address',
+  },
+  {
+    name: 'ingress without host',
+    spec: { message, ingress: { path: '/' } },
+    path: 'spec.ingress.host',
+    message: 'Required value',
+  },
+  {
+    name: 'relative ingress path',
+    spec: { message, ingress: { host: 'hello.example.com', path: 'hello' } },
+    path: 'spec.ingress.path',
+    message: 'should match',
+  },
+  {
+    name: 'tls without secret',
+    spec: { message, ingress: { host: 'hello.example.com', tls: {} } },
+    path: 'spec.ingress.tls.secretName',
+    message: 'Required value',
+  },
+  {
+    name: 'ingress class that is not a name',
+    spec: { message, ingress: { host: 'hello.example.com', className: 'My_Class' } },
+    path: 'spec.ingress.className',
+    message: 'ingress.className must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'TLS secret that is not a name',
+    spec: { message, ingress: { host: 'hello.example.com', tls: { secretName: 'Hello TLS' } } },
+    path: 'spec.ingress.tls.secretName',
+    message: 'ingress.tls.secretName must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'requests above limits',
+    spec: { message, resources: { requests: { memory: '1Gi' } } },
+    path: 'spec.resources.requests.memory',
+    message: 'must not be greater than resources.limits.memory',
+  },
+  {
+    name: 'CPU request above the limit',
+    spec: { message, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } },
+    path: 'spec.resources.requests.cpu',
+    message: 'resources.requests.cpu must not be greater than resources.limits.cpu',
+  },
+  {
+    name: 'not a quantity',
+    spec: { message, resources: { limits: { cpu: 'lots' } } },
+    path: 'spec.resources.limits.cpu',
+    message: 'should match',
+  },
+  {
+    name: 'memory-backed /tmp above the memory limit',
+    spec: { message, tmp: { medium: 'Memory', sizeLimit: '1Gi' } },
+    path: 'spec.tmp.sizeLimit',
+    message: 'must not be greater than resources.limits.memory',
+  },
+  {
+    name: 'network peer with ipBlock and selector',
+    spec: {
+      message,
+      networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] },
+    },
+    path: 'spec.networkPolicy.from[0]',
+    message: 'either ipBlock',
+  },
+  {
+    name: 'bad CIDR',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.cidr',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
+    name: 'bad CIDR in except',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.except[0]',
+    message: 'except[] must be IP ranges in CIDR notation',
+  },
+];

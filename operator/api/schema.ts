@@ -1,0 +1,579 @@
+// The HelloService API, defined once. The CRD YAML (crds/) and the TypeScript types (types.gen.ts)
+// are generated from this file by `npm run generate`; a unit test fails when either is stale. Every
+// default lives here, and every CEL rule sits next to the TypeScript check that mirrors it, so that
+// `render` rejects what the API server would reject.
+
+import { isIP } from 'node:net';
+import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
+import type { DefaultedHelloServiceSpec, DefaultedNetworkPolicyPeer } from './types.gen.ts';
+
+export const GROUP = 'hello.operators.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'HelloService';
+export const PLURAL = 'helloservices';
+
+/** Replicas when neither `replicas` nor `autoscaling` is set (not a schema default: see `replicas`). */
+export const DEFAULT_REPLICAS = 2;
+/** The longest message, in characters: it reaches the pod as one environment variable (limit 128 KiB),
+ * and 16384 characters are at most 64 KiB of UTF-8. */
+export const MAX_MESSAGE_LENGTH = 16384;
+
+/** A CEL rule for `x-kubernetes-validations`, and the same check in TypeScript for `render`. */
+export interface Rule {
+  rule: string;
+  message: string;
+  /** Where the API server reports the error, relative to the node holding the rule. */
+  fieldPath?: string;
+  check: (self: never) => boolean;
+}
+
+/** The subset of OpenAPI v3 the CRD uses, plus `rules` (emitted as x-kubernetes-validations) and
+ * `tsName` (the name of the generated TypeScript interface; not emitted). */
+export interface SchemaNode {
+  type?: 'object' | 'string' | 'integer' | 'boolean' | 'array';
+  format?: 'int32' | 'int64' | 'date-time';
+  description: string;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: SchemaNode;
+  items?: SchemaNode;
+  default?: unknown;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  maxProperties?: number;
+  intOrString?: true;
+  listMapKeys?: string[];
+  rules?: Rule[];
+  tsName?: string;
+  /** The doc comment of the generated interface, when the description fits one use only. */
+  tsDoc?: string;
+}
+
+function rule<T>(r: {
+  rule: string;
+  message: string;
+  fieldPath?: string;
+  check: (self: T) => boolean;
+}): Rule {
+  return r as Rule;
+}
+
+// Regular expressions shared by the CEL rules and the TypeScript checks. They avoid backslashes
+// ([.] rather than \.) so that the same text is valid inside a CEL string literal.
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+export const DNS_SUBDOMAIN_PATTERN = `^${DNS_LABEL}([.]${DNS_LABEL})*$`;
+export const HOST_PATTERN = `^([*][.])?${DNS_LABEL}([.]${DNS_LABEL})*$`;
+const matches = (pattern: string) => (s: string) => new RegExp(pattern).test(s);
+
+const quantity = (description: string, dflt: string): SchemaNode => ({
+  type: 'string',
+  description: `${description} A Kubernetes quantity. Default ${dflt}.`,
+  pattern: QUANTITY_PATTERN,
+  maxLength: 32,
+  default: dflt,
+});
+
+const labelMap = (description: string): SchemaNode => ({
+  type: 'object',
+  description,
+  maxProperties: 16,
+  additionalProperties: { type: 'string', description: 'A label value.', maxLength: 63 },
+});
+
+const selector = (description: string): SchemaNode => ({
+  type: 'object',
+  tsName: 'LabelSelector',
+  tsDoc: 'A label selector (matchLabels only).',
+  description,
+  properties: {
+    matchLabels: labelMap(
+      'Labels the selected objects carry, all of them. An empty or absent map selects every object.',
+    ),
+  },
+});
+
+const resources: SchemaNode = {
+  type: 'object',
+  tsName: 'Resources',
+  description:
+    'CPU and memory for the workload container. Requests are what the scheduler reserves and what ' +
+    'the autoscaler measures utilization against; limits cap the container.',
+  default: {},
+  properties: {
+    requests: {
+      type: 'object',
+      tsName: 'ResourceAmounts',
+      description: 'Reserved CPU and memory.',
+      default: {},
+      properties: {
+        cpu: quantity('Reserved CPU.', '50m'),
+        memory: quantity('Reserved memory.', '64Mi'),
+      },
+    },
+    limits: {
+      type: 'object',
+      tsName: 'ResourceLimits',
+      description: 'The most CPU and memory the container may use; it is killed above the memory limit.',
+      default: {},
+      properties: {
+        cpu: quantity('CPU limit.', '500m'),
+        memory: quantity('Memory limit.', '128Mi'),
+      },
+    },
+  },
+  rules: [
+    rule<DefaultedHelloServiceSpec['resources']>({
+      rule: '!quantity(self.requests.cpu).isGreaterThan(quantity(self.limits.cpu))',
+      message: 'resources.requests.cpu must not be greater than resources.limits.cpu',
+      fieldPath: '.requests.cpu',
+      check: (self) => !quantityGreater(self.requests.cpu, self.limits.cpu),
+    }),
+    rule<DefaultedHelloServiceSpec['resources']>({
+      rule: '!quantity(self.requests.memory).isGreaterThan(quantity(self.limits.memory))',
+      message: 'resources.requests.memory must not be greater than resources.limits.memory',
+      fieldPath: '.requests.memory',
+      check: (self) => !quantityGreater(self.requests.memory, self.limits.memory),
+    }),
+  ],
+};
+
+const autoscaling: SchemaNode = {
+  type: 'object',
+  tsName: 'Autoscaling',
+  description:
+    'Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). ' +
+    'Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler ' +
+    'owns the replica count, so `replicas` must not be set.',
+  required: ['maxReplicas'],
+  properties: {
+    minReplicas: {
+      type: 'integer',
+      format: 'int32',
+      description: 'The fewest replicas the autoscaler keeps. Default 2, so that one pod can be lost.',
+      minimum: 1,
+      maximum: 100,
+      default: 2,
+    },
+    maxReplicas: {
+      type: 'integer',
+      format: 'int32',
+      description: 'The most replicas the autoscaler may create. Required: it bounds the cost.',
+      minimum: 1,
+      maximum: 100,
+    },
+    targetCPUUtilizationPercentage: {
+      type: 'integer',
+      format: 'int32',
+      description: 'The average CPU use the autoscaler aims for, in percent of the CPU request. Default 80.',
+      minimum: 1,
+      maximum: 100,
+      default: 80,
+    },
+  },
+  rules: [
+    rule<NonNullable<DefaultedHelloServiceSpec['autoscaling']>>({
+      rule: 'self.minReplicas <= self.maxReplicas',
+      message: 'autoscaling.minReplicas must not be greater than autoscaling.maxReplicas',
+      fieldPath: '.minReplicas',
+      check: (self) => self.minReplicas <= self.maxReplicas,
+    }),
+  ],
+};
+
+const service: SchemaNode = {
+  type: 'object',
+  tsName: 'ServiceSettings',
+  description: 'The Service in front of the pods.',
+  default: {},
+  properties: {
+    type: {
+      type: 'string',
+      description: 'The Service type: ClusterIP (default), NodePort or LoadBalancer.',
+      enum: ['ClusterIP', 'NodePort', 'LoadBalancer'],
+      default: 'ClusterIP',
+    },
+    port: {
+      type: 'integer',
+      format: 'int32',
+      description: 'The port the Service listens on (1-65535). Default 80.',
+      minimum: 1,
+      maximum: 65535,
+      default: 80,
+    },
+  },
+};
+
+const ingress: SchemaNode = {
+  type: 'object',
+  tsName: 'IngressSettings',
+  description:
+    'Expose the service over HTTP(S) with an Ingress (networking.k8s.io/v1). Present means on; ' +
+    'remove the field to delete the Ingress.',
+  required: ['host'],
+  properties: {
+    host: {
+      type: 'string',
+      description:
+        'The DNS name clients use, for example hello.example.com. Lower case; a leading "*." ' +
+        'matches one level of subdomains. Not an IP address.',
+      minLength: 1,
+      maxLength: 253,
+      rules: [
+        rule<string>({
+          rule: `self.matches('${HOST_PATTERN}') && !self.matches('^[0-9.]+$')`,
+          message:
+            'ingress.host must be a lower-case DNS name such as hello.example.com (optionally starting with "*."), not an IP address',
+          check: (self) => matches(HOST_PATTERN)(self) && !/^[0-9.]+$/.test(self),
+        }),
+      ],
+    },
+    className: {
+      type: 'string',
+      description:
+        'The IngressClass that serves this Ingress. Absent means the cluster default IngressClass.',
+      maxLength: 253,
+      rules: [
+        rule<string>({
+          rule: `self.matches('${DNS_SUBDOMAIN_PATTERN}')`,
+          message: 'ingress.className must be a lower-case DNS subdomain, the name of an IngressClass',
+          check: matches(DNS_SUBDOMAIN_PATTERN),
+        }),
+      ],
+    },
+    path: {
+      type: 'string',
+      description: 'The URL path prefix routed to the service. Starts with "/". Default "/".',
+      maxLength: 256,
+      default: '/',
+      pattern: '^/[^\\s]*$',
+    },
+    tls: {
+      type: 'object',
+      tsName: 'IngressTLS',
+      description: 'Serve HTTPS for the host with a certificate from a Secret in the same namespace.',
+      required: ['secretName'],
+      properties: {
+        secretName: {
+          type: 'string',
+          description: 'The kubernetes.io/tls Secret holding the certificate and key for the host.',
+          minLength: 1,
+          maxLength: 253,
+          rules: [
+            rule<string>({
+              rule: `self.matches('${DNS_SUBDOMAIN_PATTERN}')`,
+              message: 'ingress.tls.secretName must be a lower-case DNS subdomain, the name of a Secret',
+              check: matches(DNS_SUBDOMAIN_PATTERN),
+            }),
+          ],
+        },
+      },
+    },
+    annotations: {
+      type: 'object',
+      description:
+        'Annotations copied onto the Ingress, for the ingress controller or cert-manager ' +
+        '(for example cert-manager.io/cluster-issuer).',
+      maxProperties: 32,
+      additionalProperties: { type: 'string', description: 'An annotation value.', maxLength: 4096 },
+    },
+  },
+};
+
+const tmp: SchemaNode = {
+  type: 'object',
+  tsName: 'TmpVolume',
+  description:
+    'The writable /tmp of the workload (an emptyDir; the root filesystem is read-only). Its content ' +
+    'is lost when the pod goes.',
+  default: {},
+  properties: {
+    sizeLimit: quantity('The most /tmp may hold; the pod is evicted above it.', '64Mi'),
+    medium: {
+      type: 'string',
+      description:
+        "Disk (default) keeps /tmp on the node's disk; Memory keeps it in RAM (tmpfs), where it " +
+        'counts against the memory limit.',
+      enum: ['Disk', 'Memory'],
+      default: 'Disk',
+    },
+  },
+};
+
+const podDisruptionBudget: SchemaNode = {
+  type: 'object',
+  tsName: 'PodDisruptionBudgetSettings',
+  description:
+    'A PodDisruptionBudget, so that voluntary evictions (node drains, upgrades) take pods down a few ' +
+    'at a time.',
+  default: {},
+  properties: {
+    enabled: {
+      type: 'boolean',
+      description: 'Create the PodDisruptionBudget. Default true.',
+      default: true,
+    },
+    maxUnavailable: {
+      type: 'integer',
+      format: 'int32',
+      description: 'How many pods an eviction may take down at once. Default 1.',
+      minimum: 1,
+      maximum: 100,
+      default: 1,
+    },
+  },
+};
+
+const networkPolicyPeer: SchemaNode = {
+  type: 'object',
+  tsName: 'NetworkPolicyPeer',
+  description:
+    'Where traffic may come from: pods chosen by namespaceSelector and/or podSelector, or an ipBlock.',
+  properties: {
+    namespaceSelector: selector(
+      'Namespaces whose pods may connect. With podSelector: those pods in these namespaces. ' +
+        'Without podSelector: every pod in them. An empty selector means every namespace.',
+    ),
+    podSelector: selector(
+      "Pods that may connect; without namespaceSelector, in the HelloService's namespace only.",
+    ),
+    ipBlock: {
+      type: 'object',
+      tsName: 'IPBlock',
+      description: 'A range of IP addresses that may connect (cluster-external clients, for example).',
+      required: ['cidr'],
+      properties: {
+        cidr: {
+          type: 'string',
+          description: 'The range in CIDR notation, for example 10.0.0.0/8 or 2001:db8::/32.',
+          maxLength: 64,
+          rules: [
+            rule<string>({
+              rule: 'isCIDR(self)',
+              message:
+                'networkPolicy.from[].ipBlock.cidr must be an IP range in CIDR notation, like 10.0.0.0/8',
+              check: isCidr,
+            }),
+          ],
+        },
+        except: {
+          type: 'array',
+          description: 'Ranges inside cidr that may not connect.',
+          maxItems: 16,
+          items: {
+            type: 'string',
+            description: 'A range in CIDR notation.',
+            maxLength: 64,
+            rules: [
+              rule<string>({
+                rule: 'isCIDR(self)',
+                message: 'networkPolicy.from[].ipBlock.except[] must be IP ranges in CIDR notation',
+                check: isCidr,
+              }),
+            ],
+          },
+        },
+      },
+    },
+  },
+  rules: [
+    rule<DefaultedNetworkPolicyPeer>({
+      rule: 'has(self.ipBlock) != (has(self.namespaceSelector) || has(self.podSelector))',
+      message: 'each networkPolicy.from entry sets either ipBlock, or namespaceSelector and/or podSelector',
+      check: (self) =>
+        (self.ipBlock !== undefined) !==
+        (self.namespaceSelector !== undefined || self.podSelector !== undefined),
+    }),
+  ],
+};
+
+const networkPolicy: SchemaNode = {
+  type: 'object',
+  tsName: 'NetworkPolicySettings',
+  description:
+    'A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves ' +
+    '/metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no ' +
+    'connections.',
+  default: {},
+  properties: {
+    enabled: {
+      type: 'boolean',
+      description: 'Create the NetworkPolicy. Default true.',
+      default: true,
+    },
+    from: {
+      type: 'array',
+      description:
+        'Who may connect to the serving port. Empty or absent: anyone (so that ingress controllers and ' +
+        'Prometheus reach the pods wherever they run).',
+      maxItems: 16,
+      items: networkPolicyPeer,
+    },
+  },
+};
+
+export const specSchema: SchemaNode = {
+  type: 'object',
+  tsName: 'HelloServiceSpec',
+  description: 'What the HelloService serves and how it runs.',
+  required: ['message'],
+  properties: {
+    message: {
+      type: 'string',
+      description:
+        `The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, ` +
+        `at most ${MAX_MESSAGE_LENGTH} characters. Changing it rolls the pods with no failed requests.`,
+      minLength: 1,
+      maxLength: MAX_MESSAGE_LENGTH,
+      // An environment variable cannot hold a NUL character.
+      pattern: '^[^\\x00]*$',
+      rules: [
+        rule<string>({
+          rule: "self.trim() != ''",
+          message: 'message must contain at least one character that is not white space',
+          check: (self) => self.trim() !== '',
+        }),
+      ],
+    },
+    image: {
+      type: 'string',
+      description:
+        "The workload container image. Absent means the operator's default hello workload image; set it " +
+        'to pin a version or use a mirror.',
+      minLength: 1,
+      maxLength: 512,
+      pattern: '^[^\\s]+$',
+    },
+    replicas: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        `How many pods run (1-100). Absent means ${DEFAULT_REPLICAS}, or what the autoscaler decides ` +
+        'when autoscaling is set; the two cannot be set together.',
+      minimum: 1,
+      maximum: 100,
+    },
+    port: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'The port the workload listens on inside the pod (1024-65535: it runs without privileges). ' +
+        'It serves the message, the probes and /metrics. Default 8080.',
+      minimum: 1024,
+      maximum: 65535,
+      default: 8080,
+    },
+    resources,
+    autoscaling,
+    service,
+    ingress,
+    tmp,
+    podDisruptionBudget,
+    networkPolicy,
+  },
+  rules: [
+    rule<DefaultedHelloServiceSpec>({
+      rule: '!(has(self.replicas) && has(self.autoscaling))',
+      message:
+        'set either replicas or autoscaling, not both: with autoscaling the HorizontalPodAutoscaler owns the replica count',
+      fieldPath: '.replicas',
+      check: (self) => !(self.replicas !== undefined && self.autoscaling !== undefined),
+    }),
+    rule<DefaultedHelloServiceSpec>({
+      rule: "self.tmp.medium != 'Memory' || !quantity(self.tmp.sizeLimit).isGreaterThan(quantity(self.resources.limits.memory))",
+      message:
+        'tmp.sizeLimit must not be greater than resources.limits.memory when tmp.medium is Memory (a memory-backed /tmp counts against the memory limit)',
+      fieldPath: '.tmp.sizeLimit',
+      check: (self) =>
+        self.tmp.medium !== 'Memory' || !quantityGreater(self.tmp.sizeLimit, self.resources.limits.memory),
+    }),
+  ],
+};
+
+const condition: SchemaNode = {
+  type: 'object',
+  tsName: 'Condition',
+  description: "One aspect of the HelloService's state (metav1.Condition).",
+  required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+  properties: {
+    type: {
+      type: 'string',
+      description: 'Ready (the summary), Available, Progressing or Degraded.',
+      maxLength: 316,
+    },
+    status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
+    observedGeneration: {
+      type: 'integer',
+      format: 'int64',
+      description: 'The metadata.generation this condition was computed from.',
+      minimum: 0,
+    },
+    lastTransitionTime: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the status last changed.',
+    },
+    reason: {
+      type: 'string',
+      description: 'Why, as one CamelCase word (also used for Events and metrics).',
+      maxLength: 1024,
+      minLength: 1,
+    },
+    message: { type: 'string', description: 'Why, for a person, with what to do.', maxLength: 32768 },
+  },
+};
+
+export const statusSchema: SchemaNode = {
+  type: 'object',
+  tsName: 'HelloServiceStatus',
+  description: 'What the operator last observed. Written by the operator only.',
+  properties: {
+    observedGeneration: {
+      type: 'integer',
+      format: 'int64',
+      description: 'The metadata.generation of the spec this status describes.',
+    },
+    replicas: {
+      type: 'integer',
+      format: 'int32',
+      description: 'Pods the Deployment wants (its status.replicas).',
+    },
+    readyReplicas: { type: 'integer', format: 'int32', description: 'Pods that are ready.' },
+    replicaSummary: {
+      type: 'string',
+      description: 'readyReplicas/replicas, like "2/2", for `kubectl get`.',
+      maxLength: 32,
+    },
+    url: {
+      type: 'string',
+      description: 'Where the service is reachable: the Ingress URL, else the in-cluster Service URL.',
+      maxLength: 2048,
+    },
+    messagePreview: {
+      type: 'string',
+      description: 'The first line of the message, cut short, for `kubectl get`.',
+      maxLength: 256,
+    },
+    conditions: {
+      type: 'array',
+      description: 'Ready (the summary), Available, Progressing and Degraded.',
+      maxItems: 16,
+      listMapKeys: ['type'],
+      items: condition,
+    },
+  },
+};
+
+/** True for an IPv4 or IPv6 range in CIDR notation, as the CEL isCIDR() accepts it. */
+function isCidr(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || prefix === undefined || rest.length > 0 || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}

@@ -1,0 +1,209 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEFAULT_WORKLOAD_IMAGE,
+  formatBindAddress,
+  HelpRequested,
+  loadConfig,
+  loadKubeConfig,
+  parseBindAddress,
+  parseDuration,
+  SETTINGS,
+} from './config.ts';
+
+const noFile = () => undefined;
+const load = (argv: string[] = [], env: Record<string, string> = {}) =>
+  loadConfig({ argv, env, readFile: noFile });
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has kubebuilder-like defaults', () => {
+    const c = load();
+    expect(c).toEqual({
+      kubeconfig: undefined,
+      namespaces: [],
+      maxConcurrentReconciles: 10,
+      workloadImage: DEFAULT_WORKLOAD_IMAGE,
+      logLevel: 'info',
+      metricsBindAddress: { host: undefined, port: 8080 },
+      healthProbeBindAddress: { host: undefined, port: 8081 },
+      leaderElection: {
+        enabled: true,
+        leaseName: 'hello-operator',
+        leaseNamespace: 'default',
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2_000,
+      },
+      gracefulShutdownTimeoutMs: 25_000,
+      syncPeriodMs: 36_000_000,
+    });
+  });
+
+  it('pins the default workload image to a release tag, not latest or the local dev image', () => {
+    expect(DEFAULT_WORKLOAD_IMAGE).toMatch(/^[a-z0-9.-]+\/[a-z0-9/-]+:\d+\.\d+\.\d+/);
+    expect(DEFAULT_WORKLOAD_IMAGE).not.toMatch(/:latest$|^localhost\//);
+  });
+
+  it('reads environment variables, and a flag wins over its variable', () => {
+    const env = { LOG_LEVEL: 'debug', WATCH_NAMESPACES: 'a, b,a', MAX_CONCURRENT_RECONCILES: '4' };
+    expect(load([], env)).toMatchObject({
+      logLevel: 'debug',
+      namespaces: ['a', 'b'],
+      maxConcurrentReconciles: 4,
+    });
+    expect(load(['--log-level=warn', '--max-concurrent-reconciles', '2'], env)).toMatchObject({
+      logLevel: 'warn',
+      maxConcurrentReconciles: 2,
+    });
+  });
+
+  it('accepts port 0 and "0" (off) for the listen addresses', () => {
+    const c = load(['--metrics-bind-address=127.0.0.1:0'], { HEALTH_PROBE_BIND_ADDRESS: '0' });
+    expect(c.metricsBindAddress).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(c.healthProbeBindAddress).toBeUndefined();
+  });
+
+  it('turns leader election off the ways Go flags and env do', () => {
+    for (const args of [['--leader-elect=false'], ['--no-leader-elect']]) {
+      expect(load(args).leaderElection.enabled).toBe(false);
+    }
+    expect(load([], { LEADER_ELECT: 'false' }).leaderElection.enabled).toBe(false);
+    expect(load(['--leader-elect'], { LEADER_ELECT: 'false' }).leaderElection.enabled).toBe(true);
+  });
+
+  it("defaults the Lease namespace to POD_NAMESPACE, then the pod's service account namespace", () => {
+    expect(load([], { POD_NAMESPACE: 'ops' }).leaderElection.leaseNamespace).toBe('ops');
+    const fromFile = loadConfig({ argv: [], env: {}, readFile: () => 'hello-system\n' });
+    expect(fromFile.leaderElection.leaseNamespace).toBe('hello-system');
+    expect(
+      load(['--leader-election-namespace=x'], { POD_NAMESPACE: 'ops' }).leaderElection.leaseNamespace,
+    ).toBe('x');
+  });
+
+  it('reports every problem at once, naming the flag or variable', () => {
+    const problems = problemsOf(() =>
+      load(['--max-concurrent-reconciles=0', '--metrics-bind-address=8080'], {
+        LOG_LEVEL: 'loud',
+        WATCH_NAMESPACES: 'Team_A',
+        LEADER_ELECTION_LEASE_DURATION: 'soon',
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^WATCH_NAMESPACES="Team_A": .*namespace/),
+      expect.stringMatching(/^--max-concurrent-reconciles="0": want an integer/),
+      expect.stringMatching(/^LOG_LEVEL="loud": want one of/),
+      expect.stringMatching(/^--metrics-bind-address="8080": want \[host\]:port/),
+      expect.stringMatching(/^LEADER_ELECTION_LEASE_DURATION="soon": want a positive duration/),
+    ]);
+  });
+
+  it('checks leader election timing as client-go does', () => {
+    expect(problemsOf(() => load(['--leader-election-renew-deadline=20s']))).toEqual([
+      expect.stringMatching(/lease-duration.*must be longer than --leader-election-renew-deadline/),
+    ]);
+    expect(problemsOf(() => load(['--leader-election-retry-period=9s']))).toEqual([
+      expect.stringMatching(/renew-deadline.*must be longer than 1.2 × --leader-election-retry-period/),
+    ]);
+    // Irrelevant when leader election is off.
+    expect(load(['--leader-elect=false', '--leader-election-retry-period=9s']).leaderElection.enabled).toBe(
+      false,
+    );
+  });
+
+  it('refuses the same fixed port for metrics and health', () => {
+    expect(problemsOf(() => load(['--health-probe-bind-address=:8080']))).toEqual([
+      expect.stringMatching(/must not be the same address/),
+    ]);
+    expect(
+      load(['--metrics-bind-address=:0', '--health-probe-bind-address=:0']).metricsBindAddress?.port,
+    ).toBe(0);
+  });
+
+  it('rejects unknown flags and stray arguments', () => {
+    expect(problemsOf(() => load(['--metrics-addr=:1']))[0]).toMatch(/metrics-addr/);
+    expect(problemsOf(() => load(['run']))[0]).toMatch(/run/);
+  });
+
+  it('answers --help with the usage text listing every flag and variable', () => {
+    expect(() => load(['--help'])).toThrow(HelpRequested);
+    try {
+      load(['--help']);
+    } catch (err) {
+      expect((err as Error).message).toMatch(
+        /--metrics-bind-address \/ METRICS_BIND_ADDRESS \(default :8080\)/,
+      );
+    }
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads Go-style durations', () => {
+    expect(parseDuration('15s')).toBe(15_000);
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('0s')).toBe(0);
+    expect(parseDuration('15')).toBeUndefined();
+    expect(parseDuration('s')).toBeUndefined();
+  });
+});
+
+describe('bind addresses', () => {
+  it('parse and print the forms kubebuilder uses', () => {
+    expect(parseBindAddress(':8080')).toEqual({ host: undefined, port: 8080 });
+    expect(parseBindAddress('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseBindAddress('[::1]:9000')).toEqual({ host: '::1', port: 9000 });
+    expect(parseBindAddress('0')).toBeUndefined();
+    expect(() => parseBindAddress(':70000')).toThrow();
+    expect(() => parseBindAddress('localhost')).toThrow();
+    expect(formatBindAddress({ host: '::1', port: 9000 })).toBe('[::1]:9000');
+    expect(formatBindAddress({ host: undefined, port: 8080 })).toBe(':8080');
+  });
+});
+
+describe('loadKubeConfig', () => {
+  it('loads the --kubeconfig file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    expect(loadKubeConfig({ kubeconfig: file }).getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+  });
+
+  it('names the setting when the file cannot be read', () => {
+    expect(problemsOf(() => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' }))[0]).toMatch(
+      /^--kubeconfig="\/nonexistent\/kubeconfig": cannot load/,
+    );
+  });
+});
+
+describe('README', () => {
+  it('documents every flag and variable', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const s of Object.values(SETTINGS)) {
+      expect(readme).toContain(`\`--${s.flag}\``);
+      if (s.env) expect(readme).toContain(`\`${s.env}\``);
+    }
+  });
+});

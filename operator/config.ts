@@ -1,0 +1,436 @@
+// Operator configuration: read once at start from flags and environment (a flag wins over its
+// variable), validated all at once, with errors that name the flag or variable at fault.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import pkg from '../package.json' with { type: 'json' };
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** A listen address as kubebuilder spells it: `:8080`, `127.0.0.1:0`, `[::1]:8081`. */
+export type BindAddress = {
+  /** undefined listens on every interface. */
+  host: string | undefined;
+  /** 0 lets the OS pick a free port; whoever listens logs the port chosen. */
+  port: number;
+};
+
+export type LeaderElectionConfig = {
+  enabled: boolean;
+  /** Name of the coordination.k8s.io/v1 Lease. */
+  leaseName: string;
+  leaseNamespace: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+};
+
+export type OperatorConfig = {
+  /** A kubeconfig file; undefined uses client-node's loadFromDefault (KUBECONFIG, ~/.kube/config, in-cluster). */
+  kubeconfig: string | undefined;
+  /** Namespaces to watch; empty means all namespaces. */
+  namespaces: string[];
+  maxConcurrentReconciles: number;
+  /** Workload image for HelloServices that do not set spec.image. */
+  workloadImage: string;
+  logLevel: LogLevelName;
+  /** undefined: the server is off (`0`, as in kubebuilder). */
+  metricsBindAddress: BindAddress | undefined;
+  healthProbeBindAddress: BindAddress | undefined;
+  leaderElection: LeaderElectionConfig;
+  gracefulShutdownTimeoutMs: number;
+  /** How often informers relist everything, as a safety net for missed events. */
+  syncPeriodMs: number;
+};
+
+/**
+ * The image the release publishes for this version of the operator. Pinned to the operator's own
+ * version (never `latest`) so upgrading the operator is the one thing that changes the workload
+ * image of existing HelloServices, and the pair is tested together. `localhost/hello-workload:dev`
+ * is only the locally built image: local runs set WORKLOAD_IMAGE.
+ */
+export const DEFAULT_WORKLOAD_IMAGE = `ghcr.io/hello-operator/hello-workload:${pkg.version}`;
+
+const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Thrown for `--help`; its message is the usage text. */
+export class HelpRequested extends Error {
+  constructor() {
+    super(usage());
+    this.name = 'HelpRequested';
+  }
+}
+
+type Setting = {
+  flag: string;
+  env: string | undefined;
+  type: 'string' | 'boolean';
+  default: string;
+  help: string;
+};
+
+// One row per setting: the README's configuration table is this list.
+export const SETTINGS = {
+  kubeconfig: {
+    flag: 'kubeconfig',
+    env: undefined,
+    type: 'string',
+    default: '',
+    help: 'kubeconfig file; unset: KUBECONFIG, ~/.kube/config, then in-cluster service account',
+  },
+  namespaces: {
+    flag: 'watch-namespaces',
+    env: 'WATCH_NAMESPACES',
+    type: 'string',
+    default: '',
+    help: 'comma-separated namespaces to watch; empty: all namespaces',
+  },
+  maxConcurrentReconciles: {
+    flag: 'max-concurrent-reconciles',
+    env: 'MAX_CONCURRENT_RECONCILES',
+    type: 'string',
+    default: '10',
+    help: 'HelloServices reconciled at once',
+  },
+  workloadImage: {
+    flag: 'workload-image',
+    env: 'WORKLOAD_IMAGE',
+    type: 'string',
+    default: DEFAULT_WORKLOAD_IMAGE,
+    help: 'workload image for HelloServices without spec.image',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    type: 'string',
+    default: 'info',
+    help: LOG_LEVELS.join(', '),
+  },
+  metricsBindAddress: {
+    flag: 'metrics-bind-address',
+    env: 'METRICS_BIND_ADDRESS',
+    type: 'string',
+    default: ':8080',
+    help: 'address of /metrics; port 0 picks a free port; "0" turns it off',
+  },
+  healthProbeBindAddress: {
+    flag: 'health-probe-bind-address',
+    env: 'HEALTH_PROBE_BIND_ADDRESS',
+    type: 'string',
+    default: ':8081',
+    help: 'address of /healthz and /readyz; port 0 picks a free port; "0" turns it off',
+  },
+  leaderElect: {
+    flag: 'leader-elect',
+    env: 'LEADER_ELECT',
+    type: 'boolean',
+    default: 'true',
+    help: 'only the holder of the Lease reconciles; --leader-elect=false for local runs',
+  },
+  leaderElectionId: {
+    flag: 'leader-election-id',
+    env: 'LEADER_ELECTION_ID',
+    type: 'string',
+    default: 'hello-operator',
+    help: 'name of the Lease',
+  },
+  leaderElectionNamespace: {
+    flag: 'leader-election-namespace',
+    env: 'LEADER_ELECTION_NAMESPACE',
+    type: 'string',
+    default: '',
+    help: "namespace of the Lease; unset: POD_NAMESPACE, the pod's own namespace, then default",
+  },
+  leaseDuration: {
+    flag: 'leader-election-lease-duration',
+    env: 'LEADER_ELECTION_LEASE_DURATION',
+    type: 'string',
+    default: '15s',
+    help: 'how long a standby waits before taking over an unrenewed Lease',
+  },
+  renewDeadline: {
+    flag: 'leader-election-renew-deadline',
+    env: 'LEADER_ELECTION_RENEW_DEADLINE',
+    type: 'string',
+    default: '10s',
+    help: 'how long the leader keeps trying to renew before it stops reconciling',
+  },
+  retryPeriod: {
+    flag: 'leader-election-retry-period',
+    env: 'LEADER_ELECTION_RETRY_PERIOD',
+    type: 'string',
+    default: '2s',
+    help: 'interval between attempts to acquire or renew',
+  },
+  gracefulShutdownTimeout: {
+    flag: 'graceful-shutdown-timeout',
+    env: 'GRACEFUL_SHUTDOWN_TIMEOUT',
+    type: 'string',
+    default: '25s',
+    help: "time for reconciles in flight after SIGTERM (fits the pod's default 30 s grace period)",
+  },
+  syncPeriod: {
+    flag: 'sync-period',
+    env: 'SYNC_PERIOD',
+    type: 'string',
+    default: '10h',
+    help: 'how often every object is relisted and reconciled even without events',
+  },
+} as const satisfies Record<string, Setting>;
+
+type SettingName = keyof typeof SETTINGS;
+
+export function usage(): string {
+  const rows = Object.values(SETTINGS as Record<string, Setting>).map((s) => {
+    const env = s.env ? ` / ${s.env}` : '';
+    const def = s.default ? ` (default ${s.default})` : '';
+    return `  --${s.flag}${env}${def}\n      ${s.help}`;
+  });
+  return `usage: hello-operator [flags]\n\nEvery flag can also be set by its environment variable; the flag wins.\n\n${rows.join('\n')}\n`;
+}
+
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go-style durations (`15s`, `1m30s`, `500ms`), as controller-runtime flags take them. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(DURATION_PART)) ms += Number(n) * (UNIT_MS[unit ?? ''] ?? 0);
+  return ms;
+}
+
+/** `:8080`, `host:port`, `[v6]:port`; `0` means off (undefined); throws a message otherwise. */
+export function parseBindAddress(text: string): BindAddress | undefined {
+  if (text === '0') return undefined;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw new Error('want [host]:port with a port from 0 to 65535, or 0 to turn it off');
+  const host = match[1] ?? match[2];
+  return { host: host === '' ? undefined : host, port };
+}
+
+export function formatBindAddress(addr: BindAddress): string {
+  const host = addr.host?.includes(':') ? `[${addr.host}]` : (addr.host ?? '');
+  return `${host}:${addr.port}`;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export type ConfigSources = {
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Reads the pod's namespace file; injectable for tests. */
+  readFile?: (path: string) => string | undefined;
+};
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Go's flag package takes `--leader-elect=false`; parseArgs wants `--no-leader-elect`. */
+function normaliseBooleanFlags(argv: readonly string[]): string[] {
+  const booleans = Object.values(SETTINGS as Record<string, Setting>)
+    .filter((s) => s.type === 'boolean')
+    .map((s) => s.flag);
+  return argv.map((arg) => {
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m?.[1] || !booleans.includes(m[1])) return arg;
+    const value = parseBoolean(m[2] ?? '');
+    if (value === undefined) return arg; // parseArgs rejects it, naming the flag
+    return value ? `--${m[1]}` : `--no-${m[1]}`;
+  });
+}
+
+function parseBoolean(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'off'].includes(t)) return false;
+  return undefined;
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
+  const env = sources.env ?? process.env;
+  const readFile = sources.readFile ?? readIfExists;
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const s of Object.values(SETTINGS as Record<string, Setting>)) options[s.flag] = { type: s.type };
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    ({ values: flags } = parseArgs({
+      args: normaliseBooleanFlags(sources.argv ?? process.argv.slice(2)),
+      options,
+      allowNegative: true,
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
+  if (flags.help) throw new HelpRequested();
+
+  const problems: string[] = [];
+  /** The raw value and where it came from, for error messages. */
+  const raw = (name: SettingName): { value: string; source: string } => {
+    const s: Setting = SETTINGS[name];
+    const flag = flags[s.flag];
+    if (flag !== undefined) return { value: String(flag), source: `--${s.flag}` };
+    const fromEnv = s.env ? env[s.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: s.env ?? '' };
+    return { value: s.default, source: `--${s.flag} (default)` };
+  };
+  const check = <T>(name: SettingName, parse: (v: string) => T | undefined, want: string): T | undefined => {
+    const { value, source } = raw(name);
+    try {
+      const parsed = parse(value);
+      if (parsed !== undefined) return parsed;
+    } catch (err) {
+      problems.push(`${source}=${JSON.stringify(value)}: ${(err as Error).message}`);
+      return undefined;
+    }
+    problems.push(`${source}=${JSON.stringify(value)}: ${want}`);
+    return undefined;
+  };
+
+  const kubeconfig = raw('kubeconfig').value || undefined;
+  const namespaces =
+    check(
+      'namespaces',
+      (v) => {
+        const list = [
+          ...new Set(
+            v
+              .split(',')
+              .map((n) => n.trim())
+              .filter(Boolean),
+          ),
+        ];
+        return list.every((n) => DNS_LABEL.test(n)) ? list : undefined;
+      },
+      'want a comma-separated list of namespace names (DNS labels)',
+    ) ?? [];
+  const maxConcurrentReconciles = check(
+    'maxConcurrentReconciles',
+    (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000 ? Number(v) : undefined),
+    'want an integer from 1 to 1000',
+  );
+  const workloadImage = check(
+    'workloadImage',
+    (v) => (v !== '' && !/\s/.test(v) ? v : undefined),
+    'want an image reference without spaces',
+  );
+  const logLevel = check(
+    'logLevel',
+    (v) => LOG_LEVELS.find((l) => l === v.toLowerCase()),
+    `want one of ${LOG_LEVELS.join(', ')}`,
+  );
+  const metricsBindAddress = check('metricsBindAddress', (v) => ({ addr: parseBindAddress(v) }), '');
+  const healthProbeBindAddress = check('healthProbeBindAddress', (v) => ({ addr: parseBindAddress(v) }), '');
+  const leaderElect = check('leaderElect', parseBoolean, 'want true or false');
+  const leaseName = check(
+    'leaderElectionId',
+    (v) => (DNS_SUBDOMAIN.test(v) ? v : undefined),
+    'want a Lease name (lower-case DNS subdomain)',
+  );
+  const leaseNamespace = check(
+    'leaderElectionNamespace',
+    (v) => {
+      const ns = v || env.POD_NAMESPACE || readFile(SERVICE_ACCOUNT_NAMESPACE_FILE)?.trim() || 'default';
+      return DNS_LABEL.test(ns) ? ns : undefined;
+    },
+    'want a namespace name',
+  );
+  const positiveDuration = (v: string) => {
+    const ms = parseDuration(v);
+    return ms !== undefined && ms > 0 ? ms : undefined;
+  };
+  const wantDuration = 'want a positive duration such as 15s, 1m30s or 500ms';
+  const leaseDurationMs = check('leaseDuration', positiveDuration, wantDuration);
+  const renewDeadlineMs = check('renewDeadline', positiveDuration, wantDuration);
+  const retryPeriodMs = check('retryPeriod', positiveDuration, wantDuration);
+  const gracefulShutdownTimeoutMs = check(
+    'gracefulShutdownTimeout',
+    parseDuration,
+    'want a duration such as 25s',
+  );
+  const syncPeriodMs = check('syncPeriod', positiveDuration, wantDuration);
+
+  // client-go's own checks: a leader must give up before a standby may take over, and must
+  // get more than one renewal attempt (with jitter) before it gives up.
+  if (leaderElect && leaseDurationMs && renewDeadlineMs && retryPeriodMs) {
+    if (leaseDurationMs <= renewDeadlineMs) {
+      problems.push(
+        `${raw('leaseDuration').source} (${leaseDurationMs} ms) must be longer than ${raw('renewDeadline').source} (${renewDeadlineMs} ms)`,
+      );
+    }
+    if (renewDeadlineMs <= 1.2 * retryPeriodMs) {
+      problems.push(
+        `${raw('renewDeadline').source} (${renewDeadlineMs} ms) must be longer than 1.2 × ${raw('retryPeriod').source} (${retryPeriodMs} ms)`,
+      );
+    }
+  }
+  const m = metricsBindAddress?.addr;
+  const h = healthProbeBindAddress?.addr;
+  if (m && h && m.port !== 0 && m.port === h.port && (m.host ?? '') === (h.host ?? '')) {
+    problems.push(
+      `${raw('metricsBindAddress').source} and ${raw('healthProbeBindAddress').source} must not be the same address`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  // Every check above either returned a value or added a problem.
+  const got = <T>(v: T | undefined): T => v as T;
+  return {
+    kubeconfig,
+    namespaces,
+    maxConcurrentReconciles: got(maxConcurrentReconciles),
+    workloadImage: got(workloadImage),
+    logLevel: got(logLevel),
+    metricsBindAddress: metricsBindAddress?.addr,
+    healthProbeBindAddress: healthProbeBindAddress?.addr,
+    leaderElection: {
+      enabled: got(leaderElect),
+      leaseName: got(leaseName),
+      leaseNamespace: got(leaseNamespace),
+      leaseDurationMs: got(leaseDurationMs),
+      renewDeadlineMs: got(renewDeadlineMs),
+      retryPeriodMs: got(retryPeriodMs),
+    },
+    gracefulShutdownTimeoutMs: got(gracefulShutdownTimeoutMs),
+    syncPeriodMs: got(syncPeriodMs),
+  };
+}
+
+/** The cluster connection: the --kubeconfig file, else client-node's default lookup. */
+export function loadKubeConfig(config: Pick<OperatorConfig, 'kubeconfig'>): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    const source = config.kubeconfig ? `--kubeconfig=${JSON.stringify(config.kubeconfig)}` : 'KUBECONFIG';
+    throw new ConfigError([`${source}: cannot load: ${(err as Error).message}`]);
+  }
+  if (!kc.getCurrentCluster()) {
+    const source = config.kubeconfig ? `--kubeconfig=${JSON.stringify(config.kubeconfig)}` : 'KUBECONFIG';
+    throw new ConfigError([`${source}: no current cluster (set current-context, or run in a pod)`]);
+  }
+  return kc;
+}

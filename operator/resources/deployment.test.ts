@@ -1,0 +1,245 @@
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
+import { buildDeployment, PRE_STOP_SLEEP_SECONDS, REVISION_HISTORY_LIMIT } from './deployment.ts';
+import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
+import { CONFIG_HASH_ANNOTATION } from './names.ts';
+import { operatorSettings } from './settings.ts';
+
+const pod = (d: ReturnType<typeof buildDeployment>): V1PodSpec => {
+  const spec = d.spec?.template.spec;
+  if (!spec) throw new Error('no pod spec');
+  return spec;
+};
+const container = (d: ReturnType<typeof buildDeployment>): V1Container => {
+  const c = pod(d).containers[0];
+  if (!c) throw new Error('no container');
+  return c;
+};
+const env = (d: ReturnType<typeof buildDeployment>, name: string) =>
+  container(d).env?.find((e) => e.name === name);
+const hash = (d: ReturnType<typeof buildDeployment>) =>
+  d.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+
+/** What the Pod Security "restricted" profile (which includes "baseline") objects to in a pod. */
+function restrictedViolations(spec: V1PodSpec): string[] {
+  const v: string[] = [];
+  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) v.push('host namespaces');
+  const allowedVolumes = [
+    'configMap',
+    'csi',
+    'downwardAPI',
+    'emptyDir',
+    'ephemeral',
+    'persistentVolumeClaim',
+    'projected',
+    'secret',
+  ];
+  for (const volume of spec.volumes ?? []) {
+    const types = Object.keys(volume).filter((k) => k !== 'name');
+    if (!types.every((t) => allowedVolumes.includes(t))) v.push(`volume ${volume.name}: ${types}`);
+  }
+  const podSc = spec.securityContext ?? {};
+  if (podSc.runAsUser === 0) v.push('pod runAsUser 0');
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged) v.push(`${c.name}: privileged`);
+    if (sc.allowPrivilegeEscalation !== false) v.push(`${c.name}: allowPrivilegeEscalation`);
+    if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) v.push(`${c.name}: runAsNonRoot`);
+    if (sc.runAsUser === 0) v.push(`${c.name}: runAsUser 0`);
+    const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') v.push(`${c.name}: seccomp ${seccomp}`);
+    if (!sc.capabilities?.drop?.includes('ALL')) v.push(`${c.name}: capabilities not dropped`);
+    if ((sc.capabilities?.add ?? []).some((cap) => cap !== 'NET_BIND_SERVICE'))
+      v.push(`${c.name}: capabilities added`);
+    if (c.ports?.some((p) => p.hostPort)) v.push(`${c.name}: hostPort`);
+  }
+  return v;
+}
+
+describe('buildDeployment', () => {
+  it.each([
+    ['the defaults', {}],
+    ['a memory-backed /tmp', { tmp: { medium: 'Memory' as const, sizeLimit: '32Mi' } }],
+    ['autoscaling', { autoscaling: { maxReplicas: 5 } }],
+    ['another port', { port: 9090 }],
+  ])('builds a pod the Pod Security "restricted" profile admits, with %s', (_, spec) => {
+    expect(restrictedViolations(pod(buildDeployment(hello(spec), settings)))).toEqual([]);
+  });
+
+  it('runs as a fixed non-root user and group above 10000 on a read-only root filesystem', () => {
+    const d = buildDeployment(hello(), settings);
+    const sc = container(d).securityContext;
+    expect(sc?.runAsUser).toBeGreaterThan(10000);
+    expect(sc?.runAsGroup).toBeGreaterThan(10000);
+    expect(sc?.readOnlyRootFilesystem).toBe(true);
+    expect(pod(d).automountServiceAccountToken).toBe(false);
+  });
+
+  it.each([
+    ['default', {}, 2],
+    ['explicit', { replicas: 5 }, 5],
+    ['one', { replicas: 1 }, 1],
+  ])('sets replicas without autoscaling (%s)', (_, spec, replicas) => {
+    expect(buildDeployment(hello(spec), settings).spec?.replicas).toBe(replicas);
+  });
+
+  it('leaves replicas out when an autoscaler owns them, so that applying never resets its count', () => {
+    const spec = buildDeployment(hello({ autoscaling: { minReplicas: 3, maxReplicas: 9 } }), settings).spec;
+    expect(spec).toBeDefined();
+    expect(Object.keys(spec ?? {})).not.toContain('replicas');
+  });
+
+  it.each([
+    ['the operator default', {}, 'registry.example/hello-workload:1.0.0'],
+    ['spec.image', { image: 'mirror.example/hello@sha256:abc' }, 'mirror.example/hello@sha256:abc'],
+  ])('runs the image from %s', (_, spec, image) => {
+    expect(container(buildDeployment(hello(spec), settings)).image).toBe(image);
+  });
+
+  it.each([
+    [8080, {}],
+    [9090, { port: 9090 }],
+  ] as const)('listens on port %d, told through PORT', (port, spec) => {
+    const d = buildDeployment(hello(spec), settings);
+    expect(container(d).ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    expect(env(d, 'PORT')?.value).toBe(String(port));
+  });
+
+  it('reads MESSAGES from the ConfigMap and points TMPDIR at the writable /tmp', () => {
+    const d = buildDeployment(hello(), settings);
+    expect(env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef).toEqual({ name: 'hello', key: 'MESSAGES' });
+    expect(env(d, 'TMPDIR')?.value).toBe('/tmp');
+    expect(container(d).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  it.each([
+    ['defaults', {}, { sizeLimit: '64Mi' }],
+    ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, { sizeLimit: '1Gi' }],
+    [
+      'a memory /tmp',
+      { tmp: { medium: 'Memory' as const, sizeLimit: '16Mi' } },
+      { sizeLimit: '16Mi', medium: 'Memory' },
+    ],
+  ])('mounts /tmp as a bounded emptyDir (%s)', (_, spec, emptyDir) => {
+    expect(pod(buildDeployment(hello(spec), settings)).volumes).toEqual([{ name: 'tmp', emptyDir }]);
+  });
+
+  it.each([
+    ['defaults', {}, { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }],
+    [
+      'given values',
+      { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
+      { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    ],
+  ])('sets CPU and memory requests and limits (%s)', (_, spec, resources) => {
+    expect(container(buildDeployment(hello(spec), settings)).resources).toMatchObject(resources);
+  });
+
+  it.each([
+    ['logs and the default 64Mi /tmp', {}, '128Mi'],
+    ['logs and a 1Gi /tmp', { tmp: { sizeLimit: '1Gi' } }, '1088Mi'],
+    ['logs and a 1.5G /tmp, in bytes', { tmp: { sizeLimit: '1.5G' } }, String(1.5e9 + 64 * 2 ** 20)],
+    ['logs only, with /tmp in memory', { tmp: { medium: 'Memory' as const, sizeLimit: '64Mi' } }, '64Mi'],
+  ])('requests and limits ephemeral storage for %s', (_, spec, storage) => {
+    const { requests, limits } = container(buildDeployment(hello(spec), settings)).resources ?? {};
+    expect(requests?.['ephemeral-storage']).toBe(storage);
+    expect(limits?.['ephemeral-storage']).toBe(storage);
+  });
+
+  it('probes start-up and liveness on /healthz and readiness on /readyz, on the serving port', () => {
+    const c = container(buildDeployment(hello({ port: 9000 }), settings));
+    expect(c.startupProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
+    expect(c.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
+  });
+
+  it('keeps serving while a terminating pod leaves the endpoints, within the grace period', () => {
+    const d = buildDeployment(hello(), settings);
+    expect(container(d).lifecycle?.preStop?.sleep?.seconds).toBe(PRE_STOP_SLEEP_SECONDS);
+    expect(pod(d).terminationGracePeriodSeconds).toBeGreaterThan(PRE_STOP_SLEEP_SECONDS);
+  });
+
+  it('rolls out without losing capacity and keeps a bounded history', () => {
+    const spec = buildDeployment(hello(), settings).spec;
+    expect(spec?.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    expect(spec?.revisionHistoryLimit).toBe(REVISION_HISTORY_LIMIT);
+  });
+
+  it('spreads pods across nodes, selecting its own pods', () => {
+    const d = buildDeployment(hello(), settings);
+    const [spread] = pod(d).topologySpreadConstraints ?? [];
+    expect(spread?.topologyKey).toBe('kubernetes.io/hostname');
+    expect(spread?.labelSelector?.matchLabels).toEqual(d.spec?.selector.matchLabels);
+  });
+
+  it('selects its pods with labels the pod template carries', () => {
+    const d = buildDeployment(hello(), settings);
+    expect(d.spec?.template.metadata?.labels).toMatchObject(
+      d.spec?.selector.matchLabels ?? { missing: true },
+    );
+  });
+
+  it('keeps the selector when anything in the spec changes (a Deployment selector is immutable)', () => {
+    const a = buildDeployment(hello(), settings).spec?.selector;
+    const b = buildDeployment(hello({ message: 'other', replicas: 7, port: 9999, image: 'x/y:z' }), settings)
+      .spec?.selector;
+    expect(b).toEqual(a);
+  });
+
+  describe('config hash annotation', () => {
+    const messages = [
+      'Hello, world!',
+      'Hello, world!\n',
+      'Grüß Gott, 世界! 👋',
+      'line one\nline two\n\nline four',
+      'x'.repeat(MAX_MESSAGE_LENGTH),
+      `${'x'.repeat(MAX_MESSAGE_LENGTH - 1)}y`,
+    ];
+    it('differs for every different message, so that each change rolls the pods', () => {
+      const hashes = messages.map((message) => hash(buildDeployment(hello({ message }), settings)));
+      expect(hashes.every((h) => typeof h === 'string' && h.length > 0)).toBe(true);
+      expect(new Set(hashes).size).toBe(messages.length);
+    });
+
+    it('stays when only the replica count changes, so that scaling does not roll the pods', () => {
+      expect(hash(buildDeployment(hello({ replicas: 5 }), settings))).toBe(
+        hash(buildDeployment(hello(), settings)),
+      );
+    });
+  });
+
+  it('names everything within 63 characters for the longest HelloService name', () => {
+    const d = buildDeployment(hello({}, { name: LONGEST_NAME }), settings);
+    const names = [
+      d.metadata?.name,
+      pod(d).serviceAccountName,
+      env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef?.name,
+    ];
+    for (const name of names) expect(name?.length).toBeLessThanOrEqual(63);
+    expect(new Set(names).size).toBe(1);
+  });
+
+  it('carries the owner reference the garbage collector follows', () => {
+    expect(buildDeployment(hello(), settings).metadata?.ownerReferences).toEqual([
+      {
+        apiVersion: 'hello.operators.dev/v1alpha1',
+        kind: 'HelloService',
+        name: 'hello',
+        uid: UID,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+  });
+
+  it('adds the operator’s extra labels to the Deployment and pods but not to the selector', () => {
+    const d = buildDeployment(hello(), operatorSettings({ extraLabels: { team: 'platform' } }));
+    expect(d.metadata?.labels?.team).toBe('platform');
+    expect(d.spec?.template.metadata?.labels?.team).toBe('platform');
+    expect(d.spec?.selector.matchLabels?.team).toBeUndefined();
+  });
+});

@@ -1,0 +1,155 @@
+import type { V1Container, V1Deployment, V1PodSpec, V1Probe } from '@kubernetes/client-node';
+import { desiredReplicas } from '../api/defaults.ts';
+import { formatBytes, parseQuantity } from '../api/quantity.ts';
+import type { DefaultedHelloService } from '../api/types.ts';
+import { buildConfigMap, configHash } from './configmap.ts';
+import { childLabels, selectorLabels } from './labels.ts';
+import { childMeta } from './meta.ts';
+import { CONFIG_HASH_ANNOTATION, CONTAINER_NAME, childName, MESSAGES_KEY, PORT_NAME } from './names.ts';
+import type { OperatorSettings } from './settings.ts';
+
+/**
+ * The user and group the workload runs as: 65532, the "nonroot" user of distroless images, which the
+ * workload image also uses. Numeric, so that runAsNonRoot can be verified without reading the image,
+ * and above 10000, so that it matches no user of the node.
+ */
+export const RUN_AS_ID = 65532;
+/** ReplicaSets kept for `kubectl rollout undo`; a bound, because each one is an object in etcd. */
+export const REVISION_HISTORY_LIMIT = 5;
+/** Seconds a terminating pod keeps serving while endpoints and load balancers forget it. */
+export const PRE_STOP_SLEEP_SECONDS = 5;
+export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+/** Node disk allowed for the container's logs (the root filesystem is read-only, so nothing else). */
+export const LOG_STORAGE_BYTES = 64 * 2 ** 20;
+const TMP_VOLUME = 'tmp';
+
+/**
+ * The container's ephemeral-storage request and limit: its logs, plus /tmp when /tmp is on disk. The
+ * kubelet evicts a pod whose logs and disk-backed emptyDirs together exceed its containers' limits,
+ * so the limit must leave /tmp its full size; requesting as much makes the scheduler reserve it.
+ */
+export function ephemeralStorage(spec: DefaultedHelloService['spec']): string {
+  const tmp = spec.tmp.medium === 'Disk' ? (parseQuantity(spec.tmp.sizeLimit) ?? 0) : 0;
+  return formatBytes(LOG_STORAGE_BYTES + tmp);
+}
+
+const httpProbe = (path: string, probe: V1Probe): V1Probe => ({
+  httpGet: { path, port: PORT_NAME, scheme: 'HTTP' },
+  ...probe,
+});
+
+function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Container {
+  const { spec } = hs;
+  return {
+    name: CONTAINER_NAME,
+    image: spec.image ?? settings.workloadImage,
+    imagePullPolicy: settings.imagePullPolicy,
+    ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: 'TCP' }],
+    env: [
+      { name: 'PORT', value: String(spec.port) },
+      {
+        name: MESSAGES_KEY,
+        valueFrom: { configMapKeyRef: { name: childName(hs.metadata.name), key: MESSAGES_KEY } },
+      },
+      { name: 'TMPDIR', value: '/tmp' },
+    ],
+    resources: {
+      requests: {
+        cpu: spec.resources.requests.cpu,
+        memory: spec.resources.requests.memory,
+        'ephemeral-storage': ephemeralStorage(spec),
+      },
+      limits: {
+        cpu: spec.resources.limits.cpu,
+        memory: spec.resources.limits.memory,
+        'ephemeral-storage': ephemeralStorage(spec),
+      },
+    },
+    // Start-up may take a while on a busy node; until it succeeds the other probes wait.
+    startupProbe: httpProbe('/healthz', { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 }),
+    // /readyz turns 503 as soon as shutdown begins, taking the pod out of the Service.
+    readinessProbe: httpProbe('/readyz', { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 }),
+    livenessProbe: httpProbe('/healthz', { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+    // Keep serving for a moment after termination starts: endpoint removal reaches kube-proxy and
+    // ingress controllers with a delay, and requests sent meanwhile must not fail. The sleep action
+    // needs no shell in the image.
+    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS_ID,
+      runAsGroup: RUN_AS_ID,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }],
+  };
+}
+
+function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSpec {
+  const { tmp } = hs.spec;
+  return {
+    serviceAccountName: childName(hs.metadata.name),
+    automountServiceAccountToken: false,
+    // Service links would add an environment variable per Service in the namespace: noise, and a
+    // risk for the environment size the message already uses.
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS_ID,
+      runAsGroup: RUN_AS_ID,
+      fsGroup: RUN_AS_ID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    // Spread the pods over nodes, so that one node going down takes as few as possible; a soft
+    // constraint, so that a one-node cluster still runs them all. pod-template-hash spreads each
+    // rollout's pods, not old and new together.
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selectorLabels(hs) },
+        matchLabelKeys: ['pod-template-hash'],
+      },
+    ],
+    containers: [container(hs, settings)],
+    volumes: [
+      {
+        name: TMP_VOLUME,
+        emptyDir: { sizeLimit: tmp.sizeLimit, ...(tmp.medium === 'Memory' ? { medium: 'Memory' } : {}) },
+      },
+    ],
+  };
+}
+
+/**
+ * The Deployment of the workload. Without autoscaling it sets `replicas`; with autoscaling it leaves
+ * `replicas` out, so that server-side apply never fights the HorizontalPodAutoscaler over it.
+ */
+export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSettings): V1Deployment {
+  const replicas = desiredReplicas(hs.spec);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: childMeta(hs, settings),
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: selectorLabels(hs) },
+      revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+      // A new pod must be ready before an old one goes: capacity never drops during a rollout.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: childLabels(hs, settings),
+          // The message reaches the pods as an environment variable, read at start only: a new hash
+          // changes the template and so rolls the pods onto the new message.
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildConfigMap(hs, settings)) },
+        },
+        spec: podSpec(hs, settings),
+      },
+    },
+  };
+}
