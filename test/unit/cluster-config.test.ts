@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { scriptsDir, versions } from '../cluster/paths.ts';
 
 describe('cluster harness configuration', () => {
@@ -25,10 +25,10 @@ describe('cluster harness configuration', () => {
   });
 
   it('keeps CoreDNS to cluster names: no forward, no loop', () => {
-    const [doc] = parseAllDocuments(
-      readFileSync(join(scriptsDir, 'manifests', 'coredns-corefile.yaml'), 'utf8'),
-    );
-    const corefile = (doc?.toJS() as { data: { Corefile: string } }).data.Corefile;
+    const cm = parse(readFileSync(join(scriptsDir, 'manifests', 'coredns-corefile.yaml'), 'utf8')) as {
+      data: { Corefile: string };
+    };
+    const corefile = cm.data.Corefile;
     expect(corefile).toContain('kubernetes cluster.local');
     expect(corefile).not.toMatch(/^\s*(forward|loop)\b/m);
   });
