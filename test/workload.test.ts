@@ -168,7 +168,7 @@ describe('workload on the real node', () => {
           const req = https.request({ host: 'kubernetes.default.svc', port: 443, path, method: 'POST',
             ca: fs.readFileSync(sa + 'ca.crt'),
             headers: { authorization: 'Bearer ' + fs.readFileSync(sa + 'token', 'utf8'), 'content-type': 'application/json' } },
-            (res) => { let d = ''; res.on('data', (c) => d += c); res.on('end', () => resolve({ status: res.statusCode, body: d, ip: res.socket.remoteAddress })); });
+            (res) => { const ip = res.socket.remoteAddress; let d = ''; res.on('data', (c) => d += c); res.on('end', () => resolve({ status: res.statusCode, body: d, ip })); });
           req.on('error', reject); req.end(JSON.stringify(body));
         });
       }

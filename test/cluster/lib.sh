@@ -6,7 +6,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 source "$HERE/versions.env"
 CACHE="${HELLO_CACHE_DIR:-$HOME/.cache/hello-operator}"
 STATE="$REPO/.cluster"
-T0=${T0:-$(date +%s)}
+export T0=${T0:-$(date +%s)}
 
 log() { printf '[%4ss] %s\n' "$(($(date +%s) - T0))" "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
