@@ -3,10 +3,12 @@
 /**
  * True when the Accept header prefers application/json over text/plain (wildcards count for
  * text, since text is what we serve by default). A missing header or one without "json" is
- * answered by a substring check, so the common case costs no parsing.
+ * answered by one case-insensitive search, so the common case costs no parsing.
  */
+const MENTIONS_JSON = /json/i;
+
 export function prefersJson(accept: string | undefined): boolean {
-  if (accept === undefined || !accept.includes('json')) return false;
+  if (accept === undefined || !MENTIONS_JSON.test(accept)) return false;
   let jsonQ = 0;
   let textQ = 0;
   for (const range of accept.split(',')) {

@@ -125,14 +125,17 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     const store = deps.scratch();
     if (store === undefined) return sendText(req, res, route, start, 503, 'scratch store not ready\n');
     const limit = store.limits.maxItemBytes;
-    const tooLarge = () => {
-      // The rest of the body is not read: close the connection rather than drain it.
-      res.setHeader('connection', 'close');
+    const tooLarge = (closeConnection: boolean) => {
+      if (closeConnection) res.setHeader('connection', 'close');
       sendText(req, res, route, start, 413, `scratch items are limited to ${limit} bytes\n`);
     };
-    if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
-    const body = await readBody(req, limit);
-    if (body === undefined) return tooLarge();
+    // A body somewhat over the limit is read and dropped, so that the client, still sending,
+    // gets to read the 413 instead of a reset; a far larger one is cut off.
+    const discardLimit = Math.max(limit * 4, 1024 * 1024);
+    if (Number(req.headers['content-length'] ?? 0) > discardLimit) return tooLarge(true);
+    const body = await readBody(req, limit, discardLimit);
+    if (body === 'over-limit') return tooLarge(false);
+    if (body === 'cut-off') return tooLarge(true);
     try {
       const id = await store.put(body);
       send(
@@ -145,7 +148,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
         JSON.stringify({ id, bytes: body.byteLength }),
       );
     } catch (err) {
-      if (err instanceof ItemTooLarge) return tooLarge();
+      if (err instanceof ItemTooLarge) return tooLarge(false);
       throw err;
     }
   }
@@ -239,22 +242,30 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   return server;
 }
 
-/** The whole body, or undefined as soon as it exceeds limit bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The whole body when it fits in limit bytes. Otherwise it keeps reading (and dropping) up to
+ * discardLimit bytes to answer 'over-limit' once the client has sent everything, or answers
+ * 'cut-off' right away past that.
+ */
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  discardLimit: number,
+): Promise<Buffer | 'over-limit' | 'cut-off'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
-      if (size > limit) {
+      if (size > discardLimit) {
         req.off('data', onData);
         req.off('end', onEnd);
-        resolve(undefined);
-        return;
+        resolve('cut-off');
+      } else if (size <= limit) {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     };
-    const onEnd = () => resolve(Buffer.concat(chunks, size));
+    const onEnd = () => resolve(size > limit ? 'over-limit' : Buffer.concat(chunks, size));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', reject);
