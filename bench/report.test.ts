@@ -6,6 +6,7 @@ const run = (name: string, rps: number, p99Ms: number): Measurement => ({
   rps,
   p50Ms: p99Ms / 4,
   p99Ms,
+  perCpuSecond: rps * 1.25,
   peakRssMiB: name === 'node' ? 60 : 12,
   requests: rps * 10,
 });
@@ -22,6 +23,7 @@ describe('benchmark report', () => {
     const ratios = ratioRows(runs, 'node', 'go');
     expect(ratios.map((r) => [r.what, r.ratio.toFixed(3), r.met])).toEqual([
       ['throughput (req/s)', (21_000 / 24_500).toFixed(3), false],
+      ['req per CPU-second', (21_000 / 24_500).toFixed(3), false],
       ['p50 latency', (0.75 / 0.525).toFixed(3), undefined],
       ['p99 latency', (3 / 2.1).toFixed(3), true],
       ['peak RSS', '5.000', undefined],
@@ -33,6 +35,6 @@ describe('benchmark report', () => {
     const text = formatTable(runs, ratioRows(runs, 'node', 'go'));
     expect(text).toContain('node (median of 2)');
     expect(text).toMatch(/throughput \(req\/s\)\s+1\.50x\s+>= 1\.00\s+yes/);
-    expect(text.split('\n')[0]).toMatch(/^server\s+req\/s\s+p50 ms\s+p99 ms\s+peak RSS MiB$/);
+    expect(text.split('\n')[0]).toMatch(/^server\s+req\/s\s+req\/CPU-s\s+p50 ms\s+p99 ms\s+peak RSS MiB$/);
   });
 });

@@ -98,6 +98,15 @@ function load(port: number, durationSeconds: number): LoadResult {
   return JSON.parse(out) as LoadResult;
 }
 
+/** CPU time (user + system, all threads) the process has used so far, in seconds. */
+function cpuSeconds(pid: number): number {
+  // /proc/PID/stat: fields after the ")" that ends the command name; utime and stime are the
+  // 14th and 15th fields, in clock ticks (USER_HZ, 100 on Linux).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Peak resident set size in MiB, from the kernel's high-water mark for the process. */
 function peakRssMiB(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -120,17 +129,30 @@ async function measure(name: string, start: () => Promise<Server>): Promise<Meas
     progress(
       `${name}: ${seconds} s under load from ${connections} connections (load generator on CPU ${loadCpu})`,
     );
+    const pid = server.proc.pid ?? 0;
+    const cpuBefore = cpuSeconds(pid);
     const r = load(server.port, seconds);
-    const rss = peakRssMiB(server.proc.pid ?? 0);
+    const cpuUsed = cpuSeconds(pid) - cpuBefore;
+    const rss = peakRssMiB(pid);
     if (r.errors > 0 || r.non200 > 0) {
       throw new Error(
         `${name}: ${r.errors} errors, ${r.non200} wrong answers (first: ${r.firstError ?? 'n/a'})`,
       );
     }
+    const perCpuSecond = r.requests / cpuUsed;
     progress(
-      `${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, peak RSS ${rss.toFixed(1)} MiB`,
+      `${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, ` +
+        `${Math.round(perCpuSecond)} req per CPU-second, peak RSS ${rss.toFixed(1)} MiB`,
     );
-    return { name, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, peakRssMiB: rss, requests: r.requests };
+    return {
+      name,
+      rps: r.rps,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      perCpuSecond,
+      peakRssMiB: rss,
+      requests: r.requests,
+    };
   } finally {
     await stop(server);
   }

@@ -3,7 +3,10 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 
 export interface PreparedResponse {
-  readonly body: Buffer;
+  /** A string when small: node:http then sends headers and body in one write() instead of a
+   *  writev() of two buffers, measurably cheaper per request; a Buffer when large, where
+   *  re-encoding the text on every request would cost more than it saves. */
+  readonly body: Buffer | string;
   readonly headers: OutgoingHttpHeaders;
 }
 
@@ -25,12 +28,14 @@ export function prepareMessageResponses(
   };
 }
 
-function prepare(contentType: string, body: Buffer): PreparedResponse {
+const SMALL_BODY_BYTES = 4096;
+
+function prepare(contentType: string, bytes: Buffer): PreparedResponse {
   return {
-    body,
+    body: bytes.byteLength <= SMALL_BODY_BYTES ? bytes.toString('utf8') : bytes,
     headers: {
       'content-type': contentType,
-      'content-length': String(body.byteLength),
+      'content-length': String(bytes.byteLength),
       // The body depends on Accept, so caches must keep the two apart.
       vary: 'Accept',
       ...NOSNIFF,

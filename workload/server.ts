@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { prefersJson } from './accept.ts';
 import { burnCpu, parseWorkMs } from './cpu-work.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { type Metrics, UNMATCHED_ROUTE } from './metrics.ts';
+import { type Metrics, type Route, UNMATCHED_ROUTE } from './metrics.ts';
 import { type MessageResponses, NOSNIFF } from './responses.ts';
 import { ItemTooLarge, type ScratchStore } from './scratch-store.ts';
 
@@ -37,7 +37,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   const debug = logger.isLevelEnabled('debug');
 
   /** Every response ends here. */
-  function done(req: IncomingMessage, route: string, status: number, start: number): void {
+  function done(req: IncomingMessage, route: Route, status: number, start: number): void {
     const seconds = (performance.now() - start) / 1000;
     metrics.observeRequest(req.method ?? 'OTHER', route, status, seconds);
     if (debug)
@@ -47,7 +47,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   function send(
     req: IncomingMessage,
     res: ServerResponse,
-    route: string,
+    route: Route,
     start: number,
     status: number,
     headers: OutgoingHttpHeaders,
@@ -63,7 +63,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   function sendText(
     req: IncomingMessage,
     res: ServerResponse,
-    route: string,
+    route: Route,
     start: number,
     status: number,
     text: string,
@@ -74,7 +74,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   function notAllowed(
     req: IncomingMessage,
     res: ServerResponse,
-    route: string,
+    route: Route,
     start: number,
     allow: string,
   ): void {
@@ -89,7 +89,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     );
   }
 
-  function fail(req: IncomingMessage, res: ServerResponse, route: string, start: number, err: unknown): void {
+  function fail(req: IncomingMessage, res: ServerResponse, route: Route, start: number, err: unknown): void {
     logger.error({ err, method: req.method, url: req.url, route }, 'request failed');
     if (res.headersSent) {
       res.destroy();
@@ -108,14 +108,14 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   }
 
   async function metricsRoute(req: IncomingMessage, res: ServerResponse, start: number): Promise<void> {
-    const text = await metrics.registry.metrics();
+    const text = await metrics.render();
     send(
       req,
       res,
       '/metrics',
       start,
       200,
-      { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store', ...NOSNIFF },
+      { 'content-type': metrics.contentType, 'cache-control': 'no-store', ...NOSNIFF },
       text,
     );
   }
@@ -181,7 +181,7 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   function guard(
     req: IncomingMessage,
     res: ServerResponse,
-    route: string,
+    route: Route,
     start: number,
     p: Promise<void>,
   ): void {

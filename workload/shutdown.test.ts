@@ -87,26 +87,36 @@ describe('graceful shutdown', () => {
   });
 
   it('lets a request that is in flight when the drain ends finish', async () => {
-    const w = await startWorkload({ SHUTDOWN_DRAIN_SECONDS: '0.3', SHUTDOWN_TIMEOUT_SECONDS: '10' });
+    const w = await startWorkload({
+      SHUTDOWN_DRAIN_SECONDS: '1',
+      SHUTDOWN_TIMEOUT_SECONDS: '10',
+      WORK_MAX_MS: '5000',
+    });
     w.proc.kill('SIGTERM');
     await w.waitForLog('shutdown: draining, readiness now fails');
-    const slow = fetch(`${w.url}/work?ms=900`);
+    // Sent during the drain, it outlasts it.
+    const slow = fetch(`${w.url}/work?ms=1500`);
     await w.waitForLog('shutdown: drain period over, closing the server');
     const res = await slow;
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('burned 900 ms of CPU\n');
+    expect(await res.text()).toBe('burned 1500 ms of CPU\n');
     expect(await w.exited).toEqual({ code: 0, signal: null });
     expect(w.logs.find((l) => l.msg === 'shutdown complete')?.forced).toBe(false);
   });
 
   it('closes what is still open at the deadline and exits 0', async () => {
-    const w = await startWorkload({ SHUTDOWN_DRAIN_SECONDS: '0.1', SHUTDOWN_TIMEOUT_SECONDS: '0.4' });
-    const slow = fetch(`${w.url}/work?ms=1000`).then(
+    const w = await startWorkload({
+      SHUTDOWN_DRAIN_SECONDS: '1',
+      SHUTDOWN_TIMEOUT_SECONDS: '1.5',
+      WORK_MAX_MS: '5000',
+    });
+    w.proc.kill('SIGTERM');
+    await w.waitForLog('shutdown: draining, readiness now fails');
+    // Sent during the drain, it would run past the deadline.
+    const slow = fetch(`${w.url}/work?ms=4000`).then(
       (r) => r.status,
       () => 'connection closed',
     );
-    await new Promise((r) => setTimeout(r, 50));
-    w.proc.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
     expect(await slow).toBe('connection closed');
     expect(w.logs.map((l) => l.msg)).toContain('shutdown: deadline reached, closing remaining connections');
