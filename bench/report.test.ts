@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, type Measurement, ratioRows } from './report.ts';
+import { floorNote, formatTable, type Measurement, ratioRows } from './report.ts';
 
 const run = (name: string, rps: number, p99Ms: number): Measurement => ({
   name,
@@ -36,5 +36,14 @@ describe('benchmark report', () => {
     expect(text).toContain('node (median of 2)');
     expect(text).toMatch(/throughput \(req\/s\)\s+1\.50x\s+>= 1\.00\s+yes/);
     expect(text.split('\n')[0]).toMatch(/^server\s+req\/s\s+req\/CPU-s\s+p50 ms\s+p99 ms\s+peak RSS MiB$/);
+  });
+});
+
+describe('floor note', () => {
+  it('splits the gap into node:http and our code', () => {
+    const runs = [run('node', 10_000, 2), run('floor', 12_500, 2), run('go', 25_000, 2)];
+    expect(floorNote(runs, 'node', 'floor', 'go')).toBe(
+      "Per CPU-second, a bare node:http server reaches 50% of Go's requests, and the workload 80% of that bare server's.",
+    );
   });
 });

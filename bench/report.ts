@@ -93,3 +93,15 @@ function align(rows: string[][]): string {
     )
     .join('\n');
 }
+
+/** One line on where the gap comes from: node:http itself (floor vs baseline) or our code. */
+export function floorNote(runs: Measurement[], ours: string, floor: string, baseline: string): string {
+  const a = summarize(runs, ours);
+  const f = summarize(runs, floor);
+  const b = summarize(runs, baseline);
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return (
+    `Per CPU-second, a bare node:http server reaches ${pct(f.perCpuSecond / b.perCpuSecond)} of Go's ` +
+    `requests, and the workload ${pct(a.perCpuSecond / f.perCpuSecond)} of that bare server's.`
+  );
+}
