@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -89,5 +90,17 @@ describe('scratch data under TMPDIR', () => {
       expect(res.status, id).toBe(404);
       await res.text();
     }
+  });
+
+  it('shrugs off a client that aborts its upload', async () => {
+    const { port } = new URL(w.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('POST /scratch HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n0123456789');
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    const after = await post(Buffer.from('still here'));
+    expect(after.status).toBe(201);
+    expect(w.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
   });
 });

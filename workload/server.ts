@@ -90,6 +90,11 @@ export function createWorkloadServer(deps: ServerDeps): Server {
   }
 
   function fail(req: IncomingMessage, res: ServerResponse, route: Route, start: number, err: unknown): void {
+    if (req.socket.destroyed) {
+      // The client went away (e.g. aborted an upload): nothing to answer, and not our error.
+      if (debug) logger.debug({ err, method: req.method, url: req.url, route }, 'client went away');
+      return;
+    }
     logger.error({ err, method: req.method, url: req.url, route }, 'request failed');
     if (res.headersSent) {
       res.destroy();
