@@ -40,7 +40,7 @@ describe('graceful shutdown', () => {
   });
 
   it('loses no request when SIGTERM arrives under load', async () => {
-    const w = await startWorkload({ SHUTDOWN_DRAIN_SECONDS: '2', SHUTDOWN_TIMEOUT_SECONDS: '10' });
+    const w = await startWorkload({ SHUTDOWN_DRAIN_SECONDS: '3', SHUTDOWN_TIMEOUT_SECONDS: '10' });
     const agent = new Agent({ connections: 16, pipelining: 1 });
     const results = { ok: 0, failed: [] as string[], afterSignal: 0 };
     let signalled = false;

@@ -14,11 +14,10 @@ export interface ShutdownOptions {
   timeoutMs: number;
   /** Best-effort clean-up once the server is closed (e.g. removing the scratch directory). */
   cleanup: () => Promise<void>;
-  exit?: (code: number) => void;
 }
 
 export function installShutdown(o: ShutdownOptions): void {
-  const exit = o.exit ?? ((code: number) => process.exit(code));
+  const exit = (code: number) => process.exit(code);
   let signalled = false;
 
   const finish = async (forced: boolean) => {

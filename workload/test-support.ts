@@ -77,13 +77,12 @@ export async function startWorkload(env: Record<string, string> = {}): Promise<R
       if (seen) resolve(seen);
       else waiters.push({ msg, resolve });
     });
-  const started = await Promise.race([
+  await Promise.race([
     waitForLog('ready'),
     exited.then((e) => {
       throw new Error(`workload exited before ready (${JSON.stringify(e)}): ${stderr}`);
     }),
   ]);
-  void started;
   const listening = await waitForLog('listening; not ready until start-up is done');
   return {
     url: `http://127.0.0.1:${listening.port}`,
