@@ -19,8 +19,12 @@ export interface ShutdownOptions {
 export function installShutdown(o: ShutdownOptions): void {
   const exit = (code: number) => process.exit(code);
   let signalled = false;
+  let finishing = false;
 
+  // Reached once: forcing connections closed at the deadline also completes server.close().
   const finish = async (forced: boolean) => {
+    if (finishing) return;
+    finishing = true;
     try {
       await o.cleanup();
     } catch (err) {
