@@ -24,8 +24,15 @@ fi
 # Real node, in this order: kubelet first (else it restarts what we remove), then every container.
 stop_daemon kubelet
 stop_daemon kube-proxy
-if [[ -S $SOCK ]]; then
-  ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
+ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
+# After a crash containers may outlive containerd (their shims keep them): start it again so that it
+# can kill them, rather than leaving a control plane holding its ports.
+if [[ -f $HOST_DIR/containerd.toml ]] && ! ctr_ version >/dev/null 2>&1; then
+  log "containerd: restarting it to clean up what it left"
+  start_daemon containerd containerd --config "$HOST_DIR/containerd.toml"
+  for _ in $(seq 30); do ctr_ version >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+if ctr_ version >/dev/null 2>&1; then
   tasks=$(ctr_ tasks ls -q 2>/dev/null)
   [[ -n $tasks ]] && log "containerd: killing $(wc -w <<<"$tasks") tasks"
   for t in $tasks; do ctr_ tasks kill -s SIGKILL "$t" >/dev/null 2>&1; done
