@@ -23,9 +23,11 @@ else
     log "a fake-node cluster (or what a crash left of one) is here but not healthy: tearing it down first"
     "$HERE/down.sh" fake
   fi
-  # kwokctl's Service range and kwok's fake pod IPs: routed to a dummy device, which drops them.
-  log "network: dummy $KWOK_DUMMY, route for $KWOK_CIDR"
-  ip link show "$KWOK_DUMMY" >/dev/null 2>&1 || ip link add "$KWOK_DUMMY" type dummy
+  # kwokctl's Service range and kwok's fake pod IPs: routed to a local device that goes nowhere.
+  log "network: $KWOK_DUMMY, route for $KWOK_CIDR"
+  # A kernel without the dummy driver (these VMs) gets an empty bridge: it drops them just the same.
+  ip link show "$KWOK_DUMMY" >/dev/null 2>&1 || ip link add "$KWOK_DUMMY" type dummy 2>/dev/null \
+    || ip link add "$KWOK_DUMMY" type bridge
   ip link set "$KWOK_DUMMY" up
   ip route replace "$KWOK_CIDR" dev "$KWOK_DUMMY"
   mkdir -p "$FAKE_DIR"

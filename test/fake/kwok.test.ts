@@ -30,7 +30,7 @@ describe('fake nodes (kwok)', () => {
     }
   });
 
-  it('routes the fake Service and pod range to a dummy device', () => {
+  it('routes the fake Service and pod range to a local device', () => {
     const r = execFileSync('ip', ['route', 'show', '10.0.0.0/16'], { encoding: 'utf8' });
     expect(r).toMatch(/^10\.0\.0\.0\/16 dev hello-kwok0\b/m);
   });
