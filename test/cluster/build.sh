@@ -40,7 +40,7 @@ gomod_path() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.
 build_kubernetes() {
   local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy kubeadm)
   have "${cmds[@]}" && { log "kubernetes $KUBERNETES_VERSION: cached"; return; }
-  log "kubernetes $KUBERNETES_VERSION: building ${cmds[*]} (cold: ~7 min on 2 cores)"
+  log "kubernetes $KUBERNETES_VERSION: building ${cmds[*]} (cold: ~20 min on 2 cores)"
   local dir="$SRC/kubernetes-$KUBERNETES_VERSION" staging="v0.${KUBERNETES_VERSION#v1.}"
   rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
   local upstream; upstream=$(gomod_path "k8s.io/kubernetes@$KUBERNETES_VERSION") \
@@ -72,7 +72,7 @@ build_kubernetes() {
 
 build_etcd() {
   have etcd && { log "etcd $ETCD_VERSION: cached"; return; }
-  log "etcd $ETCD_VERSION: building (cold: ~35 s)"
+  log "etcd $ETCD_VERSION: building (cold: ~2 min)"
   # go.etcd.io/etcd/server/v3 has replace lines to sibling folders, so it needs a wrapper too.
   local dir="$SRC/etcd-$ETCD_VERSION"; rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
   printf 'module hello-operator/etcd-wrapper\n\ngo 1.25\n' >go.mod
@@ -106,7 +106,7 @@ go_install() {
 
 build_traefik() {
   have traefik && { log "traefik $TRAEFIK_VERSION: cached"; return; }
-  log "traefik $TRAEFIK_VERSION: building (cold: ~5 min)"
+  log "traefik $TRAEFIK_VERSION: building (cold: ~10 min)"
   local dir="$SRC/traefik-$TRAEFIK_VERSION" mod=github.com/traefik/traefik/v3
   rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
   local upstream; upstream=$(gomod_path "$mod@$TRAEFIK_VERSION") || die "the Go module proxy refused $mod@$TRAEFIK_VERSION"
