@@ -12,7 +12,7 @@ LOGS="$CACHE/logs"; SRC="$CACHE/src"
 mkdir -p "$LOGS" "$SRC"
 # One build at a time (the real-node and fake-node setups may both ask at once).
 exec 9>"$CACHE/.build.lock"
-flock -w 3600 9 || die "another build holds $CACHE/.build.lock"
+flock -w 5400 9 || die "another build holds $CACHE/.build.lock"
 
 # Runs one build step with its output in a log; on failure names what went wrong.
 run_logged() {
