@@ -10,7 +10,7 @@ banner="import { createRequire as __hello_createRequire } from 'node:module'; co
 for app in "$@"; do
   entry="$app/main.ts"
   if [[ ! -f $entry ]]; then log "bundle $app: skipped, $entry does not exist yet"; continue; fi
-  "$REPO/node_modules/.bin/esbuild" "$entry" --bundle --platform=node --format=esm --target=node24 --minify-syntax --legal-comments=none \
+  "$REPO/node_modules/.bin/esbuild" "$entry" --bundle --platform=node --format=esm --target=node24 --minify --keep-names --legal-comments=none \
     --banner:js="$banner" --define:HELLO_WORKLOAD_VERSION="\"$version\"" --outfile="dist/$app/main.mjs" --log-level=warning
   log "bundle $app: dist/$app/main.mjs $(du -h "dist/$app/main.mjs" | cut -f1)"
 done
