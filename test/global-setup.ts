@@ -2,8 +2,8 @@
 //
 // - HELLO_KUBECONFIG=path: use that cluster as it is; nothing is started or stopped. Tests that need
 //   the ingress read HELLO_INGRESS_ADDRESS (host:port), else .cluster/ingress-address.
-// - otherwise: `test/cluster/up.sh` builds what is missing, then starts the real node, or reuses a
-//   healthy one that is already running, and loads our images. A cluster this run started is
+// - otherwise: `test/cluster/build.sh` builds what is missing, then `test/cluster/up.sh` starts the
+//   real node, or reuses a healthy one that is already running, and loads our images. A cluster this run started is
 //   stopped at the end (cluster:down) unless HELLO_KEEP_CLUSTER=1; one it found running is left running.
 import { existsSync, readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
