@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // kwok fake nodes that test/fake/global-setup.ts starts beside it. See README "Local cluster".
 export default defineConfig({
   test: {
+    // Global teardown may stop the cluster (cluster:down takes ~15 s): give it time before Vitest exits.
+    teardownTimeout: 120_000,
     projects: [
       {
         test: {
