@@ -5,6 +5,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 ((EUID == 0)) || die "cluster:down needs root"
+mkdir -p /run/lock; cluster_lock
 what=${1:-all}
 
 # Fake nodes

@@ -47,7 +47,8 @@ kc() { "$(bin kubectl)" --kubeconfig "$ADMIN_CONF" "$@"; }
 start_daemon() {
   local name=$1; shift
   mkdir -p "$RUN_DIR" "$HOST_DIR/logs"
-  setsid "$@" >>"$HOST_DIR/logs/$name.log" 2>&1 </dev/null &
+  # Closing fds 8 and 9 keeps our locks from living on in the daemon.
+  setsid "$@" >>"$HOST_DIR/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$RUN_DIR/$name.pid"
 }
 # Pid of a daemon we started, if it still runs the same program.
@@ -74,4 +75,12 @@ wait_for() {
     sleep 1
   done
   log "$what: ready"
+}
+
+# One up/down at a time on this machine (a nested call from a script that holds it goes through).
+cluster_lock() {
+  [[ -n ${HELLO_CLUSTER_LOCKED:-} ]] && return 0
+  exec 8>/run/lock/hello-operator-cluster.lock
+  flock -w 900 8 || die "another cluster:up/down is running (lock /run/lock/hello-operator-cluster.lock)"
+  export HELLO_CLUSTER_LOCKED=1
 }

@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ((EUID == 0)) || die "the local cluster needs root (routes)"
+mkdir -p /run/lock; cluster_lock
 nodes=${1:-3}
 out=${HELLO_KUBECONFIG_OUT:-$STATE/kubeconfig}
 "$HERE/build.sh" kubernetes etcd kwok
@@ -35,7 +36,7 @@ else
   "$kwokctl" create cluster --name "$KWOK_CLUSTER" --runtime binary --wait 2m \
     --kube-apiserver-binary "$(bin kube-apiserver)" --kube-controller-manager-binary "$(bin kube-controller-manager)" \
     --kube-scheduler-binary "$(bin kube-scheduler)" --etcd-binary "$(bin etcd)" --kwok-controller-binary "$(bin kwok)" \
-    --extra-args kube-apiserver=advertise-address=127.0.0.1 >"$FAKE_DIR/kwokctl.log" 2>&1 \
+    --extra-args kube-apiserver=advertise-address=127.0.0.1 >"$FAKE_DIR/kwokctl.log" 2>&1 8>&- 9>&- \
     || { tail -20 "$FAKE_DIR/kwokctl.log" >&2; die "kwokctl create cluster failed"; }
   "$kwokctl" get kubeconfig --name "$KWOK_CLUSTER" >"$out"
 fi

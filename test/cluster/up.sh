@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ((EUID == 0)) || die "the local cluster needs root (containerd, kubelet, routes, iptables)"
+mkdir -p /run/lock; cluster_lock
 mkdir -p "$STATE"
 
 if [[ ${1:-} == --fake ]]; then exec "$HERE/up-fake.sh" "${2:-3}"; fi
