@@ -67,6 +67,8 @@ ip route del "$POD_CIDR" 2>/dev/null
 ip link del "$BRIDGE" 2>/dev/null
 # kubeadm reset keeps some of these; our own state goes too.
 rm -rf /etc/kubernetes /var/lib/kubelet /var/lib/etcd "$HOST_DIR" "$RUN_DIR" /var/log/pods /var/log/containers
+# libcni caches each pod attachment (our "hello" network and containerd's loopback) here.
+rm -f /var/lib/cni/results/hello-* /var/lib/cni/results/cni-loopback-*
 [[ "$(cat "$STATE/mode" 2>/dev/null)" == real ]] && rm -f "$STATE/kubeconfig" "$STATE/mode"
 rm -f "$STATE/ingress-address"
 log "cluster:down done"
