@@ -34,7 +34,9 @@ type Obj = {
     annotations?: Record<string, string>;
     ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
   };
+  // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON, read field by field in assertions
   spec?: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   status?: Record<string, any>;
   data?: Record<string, string>;
 };
