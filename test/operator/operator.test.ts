@@ -112,7 +112,7 @@ describe('hello-operator on a real cluster', () => {
     must(kubectl, ['create', 'namespace', opNs]);
     must(kubectl, ['create', 'namespace', ns]);
     must(kubectl, ['label', 'namespace', opNs, ns, 'hello-operator.test=true']);
-    must(kubectl, ['apply', '-f', '-'], rbacManifests(opNs, suffix));
+    must(kubectl, ['apply', '-n', opNs, '-f', '-'], rbacManifests(opNs, suffix));
     const tr = await core.createNamespacedServiceAccountToken({
       name: 'hello-operator',
       namespace: opNs,
