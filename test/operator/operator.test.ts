@@ -44,6 +44,9 @@ type Obj = {
 const suffix = randomBytes(3).toString('hex');
 const opNs = `ctl-op-${suffix}`;
 const ns = `ctl-hs-${suffix}`;
+// An IngressClass of our own: the operator only checks that it exists; no controller is needed to
+// see the Ingress created and deleted.
+const ingressClass = `ctl-${suffix}`;
 
 function provided(): string | undefined {
   try {
@@ -113,6 +116,16 @@ describe('hello-operator on a real cluster', () => {
     must(kubectl, ['create', 'namespace', ns]);
     must(kubectl, ['label', 'namespace', opNs, ns, 'hello-operator.test=true']);
     must(kubectl, ['apply', '-n', opNs, '-f', '-'], rbacManifests(opNs, suffix));
+    must(
+      kubectl,
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: { name: ingressClass, labels: { 'hello-operator.test': 'true' } },
+        spec: { controller: 'hello-operator.test/none' },
+      }),
+    );
     const tr = await core.createNamespacedServiceAccountToken({
       name: 'hello-operator',
       namespace: opNs,
@@ -134,6 +147,7 @@ describe('hello-operator on a real cluster', () => {
     if (code !== 0 && op) process.stderr.write(`operator exit ${code}\n${op.logs.slice(-50).join('\n')}\n`);
     kubectl(['delete', 'namespace', ns, '--wait=false']);
     kubectl(['delete', 'namespace', opNs, '--wait=false']);
+    kubectl(['delete', 'ingressclass', ingressClass, '--ignore-not-found']);
     kubectl([
       'delete',
       'clusterrole,clusterrolebinding',
@@ -341,7 +355,7 @@ describe('hello-operator on a real cluster', () => {
     );
     await readyHs('scaled');
 
-    const className = defaultIngressClass(kubectl);
+    const className = ingressClass;
     patchHs('hello', { spec: { ingress: { host: 'hello.example.test', className } } });
     await eventually('the Ingress to be created', () => get('ingress', 'hello'));
     const withIngress = await readyHs('hello');
@@ -427,6 +441,8 @@ describe('hello-operator on a real cluster', () => {
   });
 
   it('5. deleting the HelloService garbage-collects its children', async () => {
+    expect(get('deployment', 'hello')).toBeDefined();
+    expect(get('deployment', 'scaled')).toBeDefined();
     must(kubectl, ['delete', 'hs', 'hello', 'scaled', '-n', ns, '--wait=true']);
     await eventually(
       'the children to be garbage collected',
@@ -476,15 +492,3 @@ describe('hello-operator on a real cluster', () => {
     );
   });
 });
-
-function defaultIngressClass(kubectl: Kubectl): string {
-  const classes = JSON.parse(must(kubectl, ['get', 'ingressclass', '-o', 'json'])) as {
-    items: { metadata: { name: string; annotations?: Record<string, string> } }[];
-  };
-  const chosen =
-    classes.items.find(
-      (c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true',
-    ) ?? classes.items[0];
-  if (!chosen) throw new Error('the cluster has no IngressClass');
-  return chosen.metadata.name;
-}
