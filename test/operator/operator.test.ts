@@ -143,7 +143,7 @@ describe('hello-operator on a real cluster', () => {
   });
 
   afterAll(async () => {
-    const code = await op?.stop();
+    const code = op?.process.exitCode ?? (await op?.stop());
     if (code !== 0 && op) process.stderr.write(`operator exit ${code}\n${op.logs.slice(-50).join('\n')}\n`);
     kubectl(['delete', 'namespace', ns, '--wait=false']);
     kubectl(['delete', 'namespace', opNs, '--wait=false']);
@@ -282,12 +282,17 @@ describe('hello-operator on a real cluster', () => {
 
   it('3. drift: a deleted child and a hand-edited owned field are put back', async () => {
     const service = get('service', 'hello');
+    let t0 = Date.now();
     must(kubectl, ['delete', 'service', 'hello', '-n', ns]);
     const restored = await eventually('the Service to be re-created', () => {
       const s = get('service', 'hello');
       return s && s.metadata.uid !== service?.metadata.uid ? s : undefined;
     });
+    process.stderr.write(
+      `[measure] deleted Service re-created after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     expect(restored.metadata.ownerReferences?.[0]?.name).toBe('hello');
+    t0 = Date.now();
 
     must(kubectl, [
       'patch',
@@ -317,6 +322,7 @@ describe('hello-operator on a real cluster', () => {
         ? true
         : undefined,
     );
+    process.stderr.write(`[measure] hand edits undone after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await readyHs('hello');
   });
 
@@ -485,10 +491,19 @@ describe('hello-operator on a real cluster', () => {
       spec: { holderIdentity: string };
     };
     expect(lease.spec.holderIdentity).not.toBe('');
+    expect(op.logs.some((l) => l.includes('"became leader"'))).toBe(true);
     process.stderr.write(
       `[measure] reconciles: ${['success', 'error', 'requeue_after', 'requeue']
         .map((r) => `${r}=${metric(m, 'controller_runtime_reconcile_total', { ...c, result: r })}`)
         .join(' ')}; API writes: ${metric(m, 'hello_operator_api_writes_total')}\n`,
     );
+  });
+
+  it('9. SIGTERM: a clean exit that releases the Lease', async () => {
+    expect(await op.stop()).toBe(0);
+    const lease = JSON.parse(must(kubectl, ['get', 'lease', 'hello-operator', '-n', opNs, '-o', 'json'])) as {
+      spec: { holderIdentity?: string };
+    };
+    expect(lease.spec.holderIdentity ?? '').toBe('');
   });
 });
