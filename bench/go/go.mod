@@ -1,0 +1,3 @@
+module hello-operator/bench
+
+go 1.26

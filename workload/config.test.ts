@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_MESSAGE, describeConfig, parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(parseConfig({}, '1.0.0')).toEqual({
+      port: 8080,
+      message: DEFAULT_MESSAGE,
+      tmpDir: '/tmp',
+      logLevel: 'info',
+      drainMs: 5000,
+      shutdownTimeoutMs: 20000,
+      scratchMaxItemBytes: 65536,
+      scratchMaxTotalBytes: 16 * 1024 * 1024,
+      scratchMaxItems: 1024,
+      workMaxMs: 1000,
+      version: '1.0.0',
+    });
+  });
+
+  it('reads every setting', () => {
+    const c = parseConfig({
+      PORT: '0',
+      MESSAGES: 'Grüße\nzweite Zeile',
+      TMPDIR: '/scratch',
+      LOG_LEVEL: 'DEBUG',
+      SHUTDOWN_DRAIN_SECONDS: '0.25',
+      SHUTDOWN_TIMEOUT_SECONDS: '3',
+      SCRATCH_MAX_ITEM_BYTES: '10',
+      SCRATCH_MAX_TOTAL_BYTES: '10',
+      SCRATCH_MAX_ITEMS: '2',
+      WORK_MAX_MS: '50',
+      VERSION: 'v9',
+    });
+    expect(c).toMatchObject({
+      port: 0,
+      message: 'Grüße\nzweite Zeile',
+      tmpDir: '/scratch',
+      logLevel: 'debug',
+      drainMs: 250,
+      shutdownTimeoutMs: 3000,
+      scratchMaxItemBytes: 10,
+      scratchMaxTotalBytes: 10,
+      scratchMaxItems: 2,
+      workMaxMs: 50,
+      version: 'v9',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', ''],
+    ['MESSAGES', ''],
+    ['TMPDIR', 'relative/dir'],
+    ['LOG_LEVEL', 'verbose'],
+    ['SHUTDOWN_DRAIN_SECONDS', 'soon'],
+    ['SHUTDOWN_DRAIN_SECONDS', '-1'],
+    ['SHUTDOWN_TIMEOUT_SECONDS', '1e3'],
+    ['SCRATCH_MAX_ITEM_BYTES', '0'],
+    ['SCRATCH_MAX_ITEMS', 'many'],
+    ['WORK_MAX_MS', '0'],
+    ['VERSION', ''],
+  ])('rejects %s=%j, naming the setting', (setting, value) => {
+    let error: unknown;
+    try {
+      parseConfig({ [setting]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).setting).toBe(setting);
+    expect((error as ConfigError).message).toContain(setting);
+  });
+
+  it('rejects a shutdown timeout that leaves no time after the drain', () => {
+    expect(() => parseConfig({ SHUTDOWN_DRAIN_SECONDS: '10', SHUTDOWN_TIMEOUT_SECONDS: '10' })).toThrow(
+      /SHUTDOWN_TIMEOUT_SECONDS.*greater than SHUTDOWN_DRAIN_SECONDS/,
+    );
+  });
+
+  it('rejects a scratch total smaller than one item', () => {
+    expect(() => parseConfig({ SCRATCH_MAX_ITEM_BYTES: '100', SCRATCH_MAX_TOTAL_BYTES: '99' })).toThrow(
+      /SCRATCH_MAX_TOTAL_BYTES/,
+    );
+  });
+});
+
+describe('describeConfig', () => {
+  it('logs the message size, not the (possibly large) message', () => {
+    const d = describeConfig(parseConfig({ MESSAGES: 'héllo' }));
+    expect(d).not.toHaveProperty('message');
+    expect(d.messageBytes).toBe(6);
+  });
+});

@@ -1,0 +1,123 @@
+// The workload's whole configuration, read once from the environment at start.
+// Rule: an unset variable takes its default; a set one (even empty) must be valid, because an
+// empty value is almost always a templating mistake that a default would hide.
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface WorkloadConfig {
+  port: number;
+  message: string;
+  tmpDir: string;
+  logLevel: LogLevel;
+  /** How long to keep serving after SIGTERM so that endpoints can stop sending traffic. */
+  drainMs: number;
+  /** From the signal: the process exits by then even if connections are still open. */
+  shutdownTimeoutMs: number;
+  scratchMaxItemBytes: number;
+  scratchMaxTotalBytes: number;
+  scratchMaxItems: number;
+  workMaxMs: number;
+  version: string;
+}
+
+export const DEFAULT_MESSAGE = 'Hello, world!\n';
+
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, value: string, expected: string) {
+    super(`invalid ${setting}=${JSON.stringify(truncate(value))}: ${expected}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates the environment; throws ConfigError naming the first bad setting. */
+export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
+  const drainMs = seconds(env, 'SHUTDOWN_DRAIN_SECONDS', 5);
+  const shutdownTimeoutMs = seconds(env, 'SHUTDOWN_TIMEOUT_SECONDS', 20);
+  if (shutdownTimeoutMs <= drainMs) {
+    throw new ConfigError(
+      'SHUTDOWN_TIMEOUT_SECONDS',
+      String(shutdownTimeoutMs / 1000),
+      `must be greater than SHUTDOWN_DRAIN_SECONDS (${drainMs / 1000})`,
+    );
+  }
+  const scratchMaxItemBytes = integer(env, 'SCRATCH_MAX_ITEM_BYTES', 64 * 1024, 1, 2 ** 30);
+  const scratchMaxTotalBytes = integer(env, 'SCRATCH_MAX_TOTAL_BYTES', 16 * 1024 * 1024, 1, 2 ** 40);
+  if (scratchMaxTotalBytes < scratchMaxItemBytes) {
+    throw new ConfigError(
+      'SCRATCH_MAX_TOTAL_BYTES',
+      String(scratchMaxTotalBytes),
+      `must be at least SCRATCH_MAX_ITEM_BYTES (${scratchMaxItemBytes})`,
+    );
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    message: nonEmpty(env, 'MESSAGES', DEFAULT_MESSAGE),
+    tmpDir: absolutePath(env, 'TMPDIR', '/tmp'),
+    logLevel: logLevel(env),
+    drainMs,
+    shutdownTimeoutMs,
+    scratchMaxItemBytes,
+    scratchMaxTotalBytes,
+    scratchMaxItems: integer(env, 'SCRATCH_MAX_ITEMS', 1024, 1, 1_000_000),
+    workMaxMs: integer(env, 'WORK_MAX_MS', 1000, 1, 60_000),
+    version: nonEmpty(env, 'VERSION', fallbackVersion),
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, raw, `must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Seconds as a non-negative decimal (so tests and tight pods can use 0.5), returned in ms. */
+function seconds(env: Env, name: string, fallbackSeconds: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallbackSeconds * 1000;
+  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(n) || n > 3600) {
+    throw new ConfigError(name, raw, 'must be a number of seconds from 0 to 3600');
+  }
+  return Math.round(n * 1000);
+}
+
+function nonEmpty(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (raw === '') throw new ConfigError(name, raw, 'must not be empty when set');
+  return raw;
+}
+
+function absolutePath(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (!raw.startsWith('/')) throw new ConfigError(name, raw, 'must be an absolute path');
+  return raw;
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (level === undefined) throw new ConfigError('LOG_LEVEL', raw, `must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/** What start-up logs: everything but the message text itself, which may be large. */
+export function describeConfig(c: WorkloadConfig): Record<string, unknown> {
+  const { message, ...rest } = c;
+  return { ...rest, messageBytes: Buffer.byteLength(message) };
+}

@@ -1,0 +1,122 @@
+// Runs the real workload as a child process for tests: same entry point, same Node, a free port.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+export const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningWorkload {
+  url: string;
+  proc: ChildProcess;
+  tmpDir: string;
+  logs: LogLine[];
+  exited: Promise<Exit>;
+  /** Resolves with the first log line that matches, however late it comes. */
+  waitForLog(msg: string): Promise<LogLine>;
+  stop(): Promise<Exit>;
+}
+
+/** A fresh TMPDIR per process, so tests can look at what the workload leaves there. */
+export function freshTmpDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hello-workload-test-'));
+  created.push(dir);
+  return dir;
+}
+
+const created: string[] = [];
+// Registered from the importing test file's top level, so it runs after all of its tests.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function spawnWorkload(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: freshTmpDir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Starts the workload and resolves once it logs `ready`. */
+export async function startWorkload(env: Record<string, string> = {}): Promise<RunningWorkload> {
+  const tmpDir = env.TMPDIR ?? freshTmpDir();
+  const proc = spawnWorkload({ ...env, TMPDIR: tmpDir });
+  const logs: LogLine[] = [];
+  const waiters: { msg: string; resolve: (l: LogLine) => void }[] = [];
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  let buffered = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+      const line = JSON.parse(buffered.slice(0, nl)) as LogLine;
+      buffered = buffered.slice(nl + 1);
+      logs.push(line);
+      for (const w of waiters.filter((w) => w.msg === line.msg)) w.resolve(line);
+    }
+  });
+  const exited = new Promise<Exit>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const waitForLog = (msg: string) =>
+    new Promise<LogLine>((resolve) => {
+      const seen = logs.find((l) => l.msg === msg);
+      if (seen) resolve(seen);
+      else waiters.push({ msg, resolve });
+    });
+  await Promise.race([
+    waitForLog('ready'),
+    exited.then((e) => {
+      throw new Error(`workload exited before ready (${JSON.stringify(e)}): ${stderr}`);
+    }),
+  ]);
+  const listening = await waitForLog('listening; not ready until start-up is done');
+  return {
+    url: `http://127.0.0.1:${listening.port}`,
+    proc,
+    tmpDir,
+    logs,
+    exited,
+    waitForLog,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Runs the workload expecting it to stop by itself (e.g. on bad config); returns its output. */
+export function runUntilExit(
+  env: Record<string, string>,
+): Promise<Exit & { stdout: string; stderr: string }> {
+  const proc = spawnWorkload(env);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  // A workload that unexpectedly keeps running must not outlive the test.
+  const guard = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  return new Promise((resolve) =>
+    proc.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+}
