@@ -22,6 +22,7 @@ import type { OperatorSettings } from '../resources/settings.ts';
 import { type Applier, FIELD_MANAGER, type KindInfo } from './apply.ts';
 import { type ClusterChecks, checkCluster } from './checks.ts';
 import { lastAppliedTime, ownership } from './ownership.ts';
+import { handOffReplicas } from './replicas.ts';
 import {
   condition,
   type DeploymentView,
@@ -219,7 +220,8 @@ async function applyChildren(s: State): Promise<'continue'> {
   for (const child of children) {
     const info = kindInfo(child.kind);
     const before = existing.get(child);
-    const result = await s.deps.applier.apply(info, child as KubeObject, s.ctx.signal);
+    const body = child.kind === 'Deployment' ? handOffReplicas(child, owner, before, FIELD_MANAGER) : child;
+    const result = await s.deps.applier.apply(info, body as KubeObject, s.ctx.signal);
     if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
     const mem = s.mem as Memory;
     const previousApply = mem.applied.has(child.kind)

@@ -361,6 +361,17 @@ describe('hello-operator on a real cluster', () => {
     );
     await readyHs('scaled');
 
+    // And on again: the autoscaler takes over at the current 2 replicas without the Deployment
+    // changing at all (server-side apply would otherwise drop the field and default it to 1).
+    const generation = get('deployment', 'scaled')?.metadata.generation;
+    patchHs('scaled', { spec: { replicas: null, autoscaling: { minReplicas: 2, maxReplicas: 4 } } });
+    await eventually('the HPA to be created again', () => get('hpa', 'scaled'));
+    await forceReconcile('scaled');
+    expect(get('deployment', 'scaled')?.metadata.generation).toBe(generation);
+    expect(get('deployment', 'scaled')?.spec?.replicas).toBe(2);
+    patchHs('scaled', { spec: { autoscaling: null, replicas: 2 } });
+    await eventually('the HPA to be deleted again', () => (get('hpa', 'scaled') ? undefined : true));
+
     const className = ingressClass;
     patchHs('hello', { spec: { ingress: { host: 'hello.example.test', className } } });
     await eventually('the Ingress to be created', () => get('ingress', 'hello'));
@@ -484,7 +495,7 @@ describe('hello-operator on a real cluster', () => {
     expect(metric(m, 'hello_operator_api_writes_total', { kind: 'HelloService/status' })).toBeGreaterThan(0);
     expect(
       metric(m, 'hello_operator_api_writes_total', { kind: 'HorizontalPodAutoscaler', verb: 'delete' }),
-    ).toBe(1);
+    ).toBe(2);
     expect(metric(m, 'hello_operator_api_writes_total', { kind: 'Ingress', verb: 'delete' })).toBe(1);
     expect(metric(m, 'leader_election_master_status')).toBe(1);
     const lease = JSON.parse(must(kubectl, ['get', 'lease', 'hello-operator', '-n', opNs, '-o', 'json'])) as {
