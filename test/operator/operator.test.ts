@@ -434,6 +434,8 @@ describe('hello-operator on a real cluster', () => {
     expect(cond(hs, 'Ready')?.message).toContain('ConfigMap');
     expect(get('configmap', 'taken')?.data).toEqual({ owner: 'someone-else' });
     expect(get('deployment', 'taken')).toBeUndefined();
+    // The same failure again and again: one Event with a growing series, not one Event each.
+    for (let i = 0; i < 3; i++) await forceReconcile('taken');
     must(kubectl, ['delete', 'hs', 'taken', '-n', ns]);
   });
 
@@ -516,5 +518,14 @@ describe('hello-operator on a real cluster', () => {
       spec: { holderIdentity?: string };
     };
     expect(lease.spec.holderIdentity ?? '').toBe('');
+    // Stopping flushed the Event series: the repeated ChildConflict of 6b is one Event, counted.
+    const events = JSON.parse(must(kubectl, ['get', 'events.events.k8s.io', '-n', ns, '-o', 'json'])) as {
+      items: { reason: string; regarding: { name: string }; series?: { count: number } }[];
+    };
+    const conflicts = events.items.filter(
+      (e) => e.reason === 'ChildConflict' && e.regarding.name === 'taken',
+    );
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.series?.count).toBeGreaterThanOrEqual(4);
   });
 });
