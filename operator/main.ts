@@ -29,7 +29,7 @@ import { clusterChecks, readerOf } from './reconcile/reads.ts';
 import { createReconciler } from './reconcile/reconcile.ts';
 import { main as renderMain } from './render-cli.ts';
 import { operatorSettings } from './resources/settings.ts';
-import { createWatches } from './watches.ts';
+import { createWatches, warnIfCrdMissing } from './watches.ts';
 
 async function run(argv: string[]): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -104,6 +104,7 @@ async function run(argv: string[]): Promise<void> {
     servers.push(await startHealthServer(config.healthProbeBindAddress, { healthz, readyz }, log));
   }
 
+  await warnIfCrdMissing(client, log);
   for (const informer of watches.informers) void informer.start();
   const startControllers = async () => {
     await Promise.all(watches.informers.map((i) => i.waitForSync()));

@@ -147,3 +147,21 @@ export function createWatches(o: WatchOptions): Watches {
     informers,
   };
 }
+
+/**
+ * Logs, once at start, when the HelloService API is not served (the CRD is not installed): the
+ * informers keep retrying with backoff and /readyz stays false until it is.
+ */
+export async function warnIfCrdMissing(client: KubeClient, log: Logger): Promise<void> {
+  try {
+    const found = await client.getOptional(`/apis/${API_VERSION}`);
+    if (!found) {
+      log.error(
+        { apiVersion: API_VERSION },
+        'the HelloService CRD is not installed (kubectl apply --server-side -f crds/hello.operators.dev_helloservices.yaml); waiting for it',
+      );
+    }
+  } catch (err) {
+    log.warn({ err }, 'could not ask the API server for the HelloService API');
+  }
+}

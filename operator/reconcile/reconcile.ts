@@ -286,7 +286,7 @@ async function writeStatus(s: State): Promise<undefined> {
 async function reportFailure(s: State, step: string, err: unknown): Promise<void> {
   if (!s.live || !s.draft || s.ctx.signal.aborted) return;
   const reason = errorReason(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = failureMessage(err);
   s.ctx.log.debug({ step, reason }, 'step failed');
   record(s, 'Warning', reason, 'Reconcile', message);
   // A failed status write is not retried here: the error policy retries the whole reconcile.
@@ -301,6 +301,30 @@ async function reportFailure(s: State, step: string, err: unknown): Promise<void
 }
 
 // --- helpers ---
+
+/**
+ * A failure for a person: a ReconcileError's message, or the API server's own words (the Status
+ * message of an API error) rather than client-node's dump of body and headers.
+ */
+export function failureMessage(err: unknown): string {
+  if (err instanceof ReconcileError) return err.message;
+  const body = (err as { body?: unknown } | undefined)?.body;
+  const status = typeof body === 'string' ? safeParse(body) : body;
+  const apiMessage = (status as { message?: unknown } | undefined)?.message;
+  if (typeof apiMessage === 'string' && apiMessage !== '') {
+    const code = (err as { code?: unknown }).code;
+    return `The API server refused a request${typeof code === 'number' ? ` (${code})` : ''}: ${apiMessage}`;
+  }
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
   const live = s.live as KubeObject;
