@@ -205,6 +205,25 @@ describe('hello-operator on a real cluster', () => {
     });
     for (const type of ['Available', 'Progressing', 'Degraded']) expect(cond(hs, type), type).toBeDefined();
     expect(cond(hs, 'Degraded')?.status).toBe('False');
+    // Events on the HelloService say what was created, and when it became Ready.
+    const events = await eventually('Created and Ready Events', () => {
+      const list = JSON.parse(must(kubectl, ['get', 'events.events.k8s.io', '-n', ns, '-o', 'json'])) as {
+        items: {
+          reason: string;
+          note: string;
+          regarding: { kind: string; name: string };
+          reportingController: string;
+        }[];
+      };
+      const mine = list.items.filter(
+        (e) => e.regarding.kind === 'HelloService' && e.regarding.name === 'hello',
+      );
+      return mine.filter((e) => e.reason === 'Created').length === 6 && mine.some((e) => e.reason === 'Ready')
+        ? mine
+        : undefined;
+    });
+    expect(events.every((e) => e.reportingController === 'hello.operators.dev/hello-operator')).toBe(true);
+    expect(events.map((e) => e.note)).toContain('Created Deployment "hello".');
   });
 
   it('steady state: no writes at all, and a forced reconcile changes nothing', async () => {
