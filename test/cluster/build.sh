@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Builds every binary the local cluster needs from Go modules into a per-version cache outside the
+# repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
+# Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
+#                                      kube-score kubeconform   (default: all)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+command -v go >/dev/null || die "Go is not installed (need Go >= 1.25 on PATH; see README 'Local cluster')"
+gov=$(go env GOVERSION); gominor=${gov#go1.}; gominor=${gominor%%.*}
+[[ $gominor =~ ^[0-9]+$ ]] && ((gominor >= 25)) || die "Go $gov is too old: Kubernetes $KUBERNETES_VERSION needs Go >= 1.25"
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+LOGS="$CACHE/logs"; SRC="$CACHE/src"
+mkdir -p "$LOGS" "$SRC"
+# One build at a time (the real-node and fake-node setups may both ask at once).
+exec 9>"$CACHE/.build.lock"
+flock -w 5400 9 || die "another build holds $CACHE/.build.lock"
+
+# Runs one build step with its output in a log; on failure names what went wrong.
+run_logged() {
+  local name=$1; shift
+  local logf="$LOGS/$name.log"
+  if ! "$@" >"$logf" 2>&1; then
+    tail -n 25 "$logf" >&2
+    if grep -qiE '403 Forbidden|410 Gone|404 Not Found|unknown revision|invalid version' "$logf"; then
+      die "$name: the Go module proxy refused a module (see above; full log $logf). Pick another version in versions.env."
+    fi
+    die "$name: build failed (full log $logf)"
+  fi
+}
+
+have() { local b; for b in "$@"; do [[ -x "$(bin "$b")" ]] || return 1; done; }
+
+# Moves freshly built binaries into place only when all of them built, so a crash never leaves a
+# half-built piece that looks done.
+install_into() {
+  local dest=$1 tmp=$2; mkdir -p "$dest"; mv "$tmp"/* "$dest"/; rm -rf "$tmp"
+}
+
+gomod_path() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p'; }
+
+build_kubernetes() {
+  local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy kubeadm)
+  have "${cmds[@]}" && { log "kubernetes $KUBERNETES_VERSION: cached"; return; }
+  log "kubernetes $KUBERNETES_VERSION: building ${cmds[*]} (cold: ~20 min on 2 cores)"
+  local dir="$SRC/kubernetes-$KUBERNETES_VERSION" staging="v0.${KUBERNETES_VERSION#v1.}"
+  rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
+  local upstream; upstream=$(gomod_path "k8s.io/kubernetes@$KUBERNETES_VERSION") \
+    || die "the Go module proxy refused k8s.io/kubernetes@$KUBERNETES_VERSION"
+  # A wrapper module: k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them
+  # with local paths, which `go install pkg@version` refuses. The replace lines are derived from
+  # its go.mod, never hand-written.
+  {
+    echo "module hello-operator/kubernetes-wrapper"
+    grep -E '^(go|godebug) ' "$upstream"
+    echo "replace ("
+    grep -E '^[[:space:]]+k8s\.io/[^ ]+ v0\.0\.0$' "$upstream" | awk -v v="$staging" '{print "\t" $1 " => " $1 " " v}'
+    echo ")"
+  } >go.mod
+  log "  wrapper module: $(grep -c '=>' go.mod) staging replace lines"
+  local pkgs=(); for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+  run_logged kubernetes-get env GOFLAGS="$GOFLAGS -mod=mod" go get "${pkgs[@]/%/@$KUBERNETES_VERSION}"
+  local minor=${KUBERNETES_VERSION#v1.} ld="" p; minor=${minor%%.*}
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitVersion=$KUBERNETES_VERSION"
+    ld+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.gitTreeState=clean"
+    ld+=" -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  mkdir -p out
+  run_logged kubernetes-build env GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "-s -w$ld" -o out/ "${pkgs[@]}"
+  install_into "$(cache_dir_of kubeadm)" out
+  log "kubernetes $KUBERNETES_VERSION: built ($("$(bin kubectl)" version --client 2>/dev/null | head -1))"
+}
+
+build_etcd() {
+  have etcd && { log "etcd $ETCD_VERSION: cached"; return; }
+  log "etcd $ETCD_VERSION: building (cold: ~2 min)"
+  # go.etcd.io/etcd/server/v3 has replace lines to sibling folders, so it needs a wrapper too.
+  local dir="$SRC/etcd-$ETCD_VERSION"; rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
+  printf 'module hello-operator/etcd-wrapper\n\ngo 1.25\n' >go.mod
+  run_logged etcd-get env GOFLAGS="$GOFLAGS -mod=mod" go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+  mkdir -p out
+  run_logged etcd-build env GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_VERSION}" -o out/etcd go.etcd.io/etcd/server/v3
+  install_into "$(cache_dir_of etcd)" out
+}
+
+build_pause() {
+  have pause && { log "pause $PAUSE_VERSION: cached"; return; }
+  log "pause $PAUSE_VERSION: building"
+  local out; out=$(mktemp -d)
+  (cd "$HERE/pause" && run_logged pause go build -trimpath -ldflags "-s -w" -o "$out/pause" .)
+  install_into "$(cache_dir_of pause)" "$out"
+}
+
+# Plain `go install module/cmd@version` into the cache.
+go_install() {
+  local name=$1 pkg=$2 version=$3; shift 3
+  local bins=("$name"); (($#)) && bins=("$@")
+  have "${bins[@]}" && { log "$name $version: cached"; return; }
+  log "$name $version: building"
+  local out; out=$(mktemp -d)
+  local p; for p in $pkg; do
+    run_logged "$name" env GOBIN="$out" go install -trimpath -ldflags "-s -w" "$p@$version"
+  done
+  install_into "$(cache_dir_of "${bins[0]}")" "$out"
+}
+
+build_traefik() {
+  have traefik && { log "traefik $TRAEFIK_VERSION: cached"; return; }
+  log "traefik $TRAEFIK_VERSION: building (cold: ~10 min)"
+  local dir="$SRC/traefik-$TRAEFIK_VERSION" mod=github.com/traefik/traefik/v3
+  rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
+  local upstream; upstream=$(gomod_path "$mod@$TRAEFIK_VERSION") || die "the Go module proxy refused $mod@$TRAEFIK_VERSION"
+  # Traefik's go.mod replaces a few forks; a dependent module must repeat them (copied from it).
+  {
+    echo "module hello-operator/traefik-wrapper"
+    grep -E '^go ' "$upstream"
+    awk '/^replace \($/{b=1; print; next} b&&/^\)$/{b=0; print; next} b||/^replace [^(]/{print}' "$upstream"
+  } >go.mod
+  run_logged traefik-get env GOFLAGS="$GOFLAGS -mod=mod" go get "$mod/cmd/traefik@$TRAEFIK_VERSION"
+  mkdir -p out
+  run_logged traefik-build env GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+    -ldflags "-s -w -X $mod/pkg/version.Version=$TRAEFIK_VERSION" -o out/traefik "$mod/cmd/traefik"
+  install_into "$(cache_dir_of traefik)" out
+}
+
+build_debs() { "$HERE/install-debs.sh"; }
+
+ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform)
+pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
+for piece in "${pieces[@]}"; do
+  t=$(date +%s)
+  case "$piece" in
+    debs) build_debs ;;
+    kubernetes) build_kubernetes ;;
+    etcd) build_etcd ;;
+    pause) build_pause ;;
+    coredns) go_install coredns github.com/coredns/coredns "$COREDNS_VERSION" ;;
+    metrics-server) go_install metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server "$METRICS_SERVER_VERSION" ;;
+    kwok) go_install kwok "sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl" "$KWOK_VERSION" kwok kwokctl ;;
+    traefik) build_traefik ;;
+    kube-score) go_install kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" ;;
+    kubeconform) go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
+    *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
+  esac
+  cd "$REPO"
+  (($(date +%s) - t > 2)) && log "$piece: $(($(date +%s) - t)) s"
+done
+log "build: all done (cache $CACHE)"

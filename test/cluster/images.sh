@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds our images offline with buildah and loads them into the node's containerd:
+#   localhost/hello-workload:dev (Dockerfile.workload), localhost/hello-operator:dev (Dockerfile.operator)
+# The base is a local image made from the npm `node` binary and the glibc libraries it links, laid
+# out like the default upstream base (node at /nodejs/bin/node, user nonroot 65532, no shell).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO"
+command -v buildah >/dev/null || "$HERE/install-debs.sh"
+NODE_BIN=${HELLO_NODE_BIN:-$REPO/node_modules/node/bin/node}
+[[ -x $NODE_BIN ]] || die "no Node binary at $NODE_BIN (run npm ci: the node@24 devDependency provides it)"
+node_version=$("$NODE_BIN" --version)
+BASE="localhost/node-base:${node_version#v}"
+
+if buildah inspect --type image "$BASE" >/dev/null 2>&1; then
+  log "base $BASE: present"
+else
+  log "base $BASE: building from $NODE_BIN"
+  root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
+  mkdir -p "$root"/{nodejs/bin,etc,tmp,home/nonroot}
+  chmod 1777 "$root/tmp"; chown 65532:65532 "$root/home/nonroot"
+  cp "$NODE_BIN" "$root/nodejs/bin/node"
+  # The dynamic loader and every library node links, at the same paths as on this machine.
+  for lib in $(ldd "$NODE_BIN" | awk '/=>/ {print $3} !/=>/ && /^\t\// {print $1}'); do
+    mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"
+  done
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
+  c=$(buildah from --pull=never scratch)
+  buildah copy --quiet "$c" "$root" / >/dev/null
+  buildah config --user 65532:65532 --workingdir /home/nonroot --entrypoint '["/nodejs/bin/node"]' \
+    --env PATH=/nodejs/bin:/usr/bin:/bin --label "org.opencontainers.image.version=$node_version" "$c"
+  buildah commit --quiet --rm "$c" "$BASE" >/dev/null
+  buildah tag "$BASE" localhost/node-base:24
+fi
+
+"$HERE/bundle.sh" workload operator
+node_up=false; [[ -S $SOCK ]] && ctr --address "$SOCK" version >/dev/null 2>&1 && node_up=true
+for app in workload operator; do
+  img="localhost/hello-$app:dev"
+  if [[ ! -f dist/$app/main.mjs || ! -f $app/main.ts ]]; then log "image $img: skipped ($app/main.ts does not exist yet)"; continue; fi
+  t=$(date +%s)
+  buildah bud --quiet --pull=never --layers=false --build-arg "BASE=$BASE" -f "Dockerfile.$app" -t "$img" . >/dev/null
+  size=$(buildah images --format '{{.Size}}' "$img" | head -1)
+  log "image $img: built in $(($(date +%s) - t)) s, $size (our layer: bundle of $(du -h "dist/$app/main.mjs" | cut -f1))"
+  if $node_up; then
+    archive=$(mktemp --suffix=.tar); rm -f "$archive"
+    buildah push --quiet "$img" "oci-archive:$archive:$img" >/dev/null
+    ctr --address "$SOCK" -n k8s.io images import "$archive" >/dev/null
+    log "image $img: loaded into the node ($(du -h "$archive" | cut -f1) archive)"
+    rm -f "$archive"
+  fi
+done
+$node_up || log "no real node running: images built, not loaded (cluster:up loads them)"

@@ -1,0 +1,31 @@
+// Where the cluster scripts put things, for the TypeScript side (global setups, tests).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const scriptsDir = join(repoRoot, 'test', 'cluster');
+export const stateDir = join(repoRoot, '.cluster');
+export const realKubeconfigPath = join(stateDir, 'kubeconfig');
+export const ingressAddressPath = join(stateDir, 'ingress-address');
+export const fakeKubeconfigPath = join(stateDir, 'fake-kubeconfig');
+
+/** versions.env as a record: the one place versions are pinned. */
+export function versions(): Record<string, string> {
+  const text = readFileSync(join(scriptsDir, 'versions.env'), 'utf8');
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=(\S+)/.exec(line);
+    if (m?.[1] && m[2]) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** The kubectl the scripts built (or HELLO_BIN_KUBECTL / HELLO_KUBE_BIN_DIR), as lib.sh resolves it. */
+export function kubectlPath(): string {
+  if (process.env.HELLO_BIN_KUBECTL) return process.env.HELLO_BIN_KUBECTL;
+  if (process.env.HELLO_KUBE_BIN_DIR) return join(process.env.HELLO_KUBE_BIN_DIR, 'kubectl');
+  const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
+  return join(cache, `kubernetes-${versions().KUBERNETES_VERSION}`, 'kubectl');
+}

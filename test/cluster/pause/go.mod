@@ -1,0 +1,3 @@
+module hello-operator/pause
+
+go 1.24
