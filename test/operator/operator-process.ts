@@ -3,25 +3,21 @@
 // TokenRequest API, bound to the roles in deploy/rbac (nothing more). Also: kubectl, the CRD,
 // and a /metrics scraper.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { kubectlPath } from '../cluster/paths.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const workloadImage = 'localhost/hello-workload:dev';
 
-/** The kubeconfig of the test cluster: HELLO_KUBECONFIG, else the harness's (provided by global setup). */
-export function kubeconfigPath(provided?: string): string {
-  const path = process.env.HELLO_KUBECONFIG || provided;
-  if (!path) throw new Error('no cluster: set HELLO_KUBECONFIG or run in the cluster project');
-  return path;
-}
-
+/** The kubectl the cluster scripts built (test/cluster/paths.ts), else the one on PATH. */
 export function kubectlBinary(): string {
-  return process.env.HELLO_BIN_KUBECTL ?? 'kubectl';
+  const built = kubectlPath();
+  return existsSync(built) ? built : 'kubectl';
 }
 
 export type Kubectl = (args: string[], input?: string) => { status: number; stdout: string; stderr: string };

@@ -9,7 +9,6 @@ import {
   eventually,
   installCrd,
   type Kubectl,
-  kubeconfigPath,
   kubectlFor,
   metric,
   must,
@@ -48,16 +47,9 @@ const ns = `ctl-hs-${suffix}`;
 // see the Ingress created and deleted.
 const ingressClass = `ctl-${suffix}`;
 
-function provided(): string | undefined {
-  try {
-    return inject('kubeconfig' as never) as string | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 describe('hello-operator on a real cluster', () => {
-  const adminPath = kubeconfigPath(provided());
+  // The harness's cluster (test/global-setup.ts: started, reused, or HELLO_KUBECONFIG).
+  const adminPath = inject('kubeconfig');
   const kubectl: Kubectl = kubectlFor(adminPath);
   const admin = new k8s.KubeConfig();
   admin.loadFromFile(adminPath);
