@@ -1,6 +1,7 @@
 // The operator on a real cluster: real API server, real controllers, real pods on the real node.
 // The operator runs as its own process under its own ServiceAccount token bound to deploy/rbac.
 // Scenarios follow issue 5; each polls with generous deadlines and asserts what a user observes.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -448,6 +449,36 @@ describe('hello-operator on a real cluster', () => {
     // The same failure again and again: one Event with a growing series, not one Event each.
     for (let i = 0; i < 3; i++) await forceReconcile('taken');
     must(kubectl, ['delete', 'hs', 'taken', '-n', ns]);
+  });
+
+  it('6c. children rendered by `npm run render` and applied by hand are adopted', async () => {
+    const hs = {
+      apiVersion: 'hello.operators.dev/v1alpha1',
+      kind: 'HelloService',
+      metadata: { name: 'rendered' },
+      spec: { message: 'rendered first' },
+    };
+    const rendered = spawnSync(process.execPath, [join(repoRoot, 'operator', 'render-cli.ts'), '-'], {
+      input: JSON.stringify(hs),
+      encoding: 'utf8',
+    });
+    expect(rendered.status).toBe(0);
+    must(kubectl, ['apply', '--server-side', '-n', ns, '-f', '-'], rendered.stdout);
+    expect(get('configmap', 'rendered')?.metadata.ownerReferences).toBeUndefined();
+    must(kubectl, ['apply', '-n', ns, '-f', '-'], JSON.stringify(hs));
+    const ready = await readyHs('rendered');
+    expect(get('configmap', 'rendered')?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({
+        kind: 'HelloService',
+        name: 'rendered',
+        uid: ready.metadata.uid,
+        controller: true,
+      }),
+    ]);
+    must(kubectl, ['delete', 'hs', 'rendered', '-n', ns]);
+    await eventually('the adopted children to be garbage collected', () =>
+      get('deployment', 'rendered') || get('configmap', 'rendered') ? undefined : true,
+    );
   });
 
   it('7. paused: changes wait until unpaused', async () => {
