@@ -80,4 +80,8 @@ export function main(args: string[], io = { stdout: process.stdout, stderr: proc
   return 0;
 }
 
-if (import.meta.main) process.exitCode = main(process.argv.slice(2));
+// Only when this file is the program (`node operator/render-cli.ts`): bundled into the operator
+// (esbuild), import.meta is the bundle's, and `hello-operator render` calls main itself.
+if (import.meta.main && /render-cli\.ts$/.test(import.meta.filename ?? '')) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -542,7 +542,7 @@ export const statusSchema: SchemaNode = {
     replicas: {
       type: 'integer',
       format: 'int32',
-      description: 'Pods the Deployment wants (its status.replicas).',
+      description: 'Pods the Deployment wants (its spec.replicas, from the HelloService or the autoscaler).',
     },
     readyReplicas: { type: 'integer', format: 'int32', description: 'Pods that are ready.' },
     replicaSummary: {

@@ -278,7 +278,7 @@ export interface Condition {
 export interface HelloServiceStatus {
   /** The metadata.generation of the spec this status describes. */
   observedGeneration?: number;
-  /** Pods the Deployment wants (its status.replicas). */
+  /** Pods the Deployment wants (its spec.replicas, from the HelloService or the autoscaler). */
   replicas?: number;
   /** Pods that are ready. */
   readyReplicas?: number;

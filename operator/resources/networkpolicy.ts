@@ -44,9 +44,11 @@ export function buildNetworkPolicy(
     spec: {
       podSelector: { matchLabels: selectorLabels(hs) },
       // The workload opens no connections of its own, so all outgoing traffic is denied (answers to
-      // admitted connections still flow).
+      // admitted connections still flow): Egress is a policy type and there are no egress rules.
+      // No `egress: []`: the API server drops empty lists, so a server-side apply that sends one
+      // differs from what is stored every time, bumping the generation on every apply (a reconcile
+      // loop, seen on a real cluster).
       policyTypes: ['Ingress', 'Egress'],
-      egress: [],
       ingress: [
         {
           ports: [{ protocol: 'TCP', port: hs.spec.port }],

@@ -1,0 +1,151 @@
+// A small raw-JSON client for the API server. Builders produce the wire format; client-node's typed
+// clients run bodies (and answers) through a serializer that renames or drops fields (a
+// NetworkPolicy's `from` becomes `_from`, times become Dates). The controller reads and writes JSON
+// exactly as the API server spells it, through client-node's authentication and TLS setup (the
+// same RequestContext + undici fetch its Watch uses). Errors are client-node ApiExceptions, so the
+// error policy reads their status and reason as it does for client-node's own calls.
+import { ApiException, HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
+    managedFields?: ManagedFieldsEntry[];
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type OwnerReference = {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+};
+
+export type ManagedFieldsEntry = {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  time?: string;
+  [key: string]: unknown;
+};
+
+export type KubeList<T> = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { resourceVersion?: string };
+  items: T[];
+};
+
+export type RequestOptions = {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+};
+
+/** The REST path of a resource collection or object: `/api/v1/...` for the core group, else `/apis/...`. */
+export function resourcePath(
+  apiVersion: string,
+  plural: string,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const obj = name ? `/${encodeURIComponent(name)}` : '';
+  const sub = name && subresource ? `/${subresource}` : '';
+  return `${base}${ns}/${plural}${obj}${sub}`;
+}
+
+export class KubeClient {
+  readonly #kc: KubeConfig;
+
+  constructor(kc: KubeConfig) {
+    this.#kc = kc;
+  }
+
+  get server(): string {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    return cluster.server;
+  }
+
+  /** One request; resolves the parsed JSON body, throws an ApiException for a status outside 2xx. */
+  async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const ctx = new RequestContext(url.toString(), method);
+    await this.#kc.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...(ctx.getHeaders() as Record<string, string>) };
+    headers.accept = 'application/json';
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const response = await fetch(url, {
+      method,
+      headers,
+      body,
+      dispatcher: ctx.getDispatcher(),
+      signal: options.signal,
+    });
+    const text = await response.text();
+    if (response.status < 200 || response.status > 299) {
+      const responseHeaders: Record<string, string> = {};
+      response.headers.forEach((v, k) => {
+        responseHeaders[k] = v;
+      });
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      const message = (parsed as { message?: string } | undefined)?.message;
+      throw new ApiException(
+        response.status,
+        `${method} ${path}: ${response.status}${message ? ` ${message}` : ''}`,
+        parsed,
+        responseHeaders,
+      );
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  get<T = KubeObject>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(HttpMethod.GET, path, { signal });
+  }
+
+  /** GET, or undefined on 404. */
+  async getOptional<T = KubeObject>(path: string, signal?: AbortSignal): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path, signal);
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  list<T = KubeObject>(path: string, labelSelector?: string, signal?: AbortSignal): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>(HttpMethod.GET, path, { query: { labelSelector }, signal });
+  }
+}
+
+export { HttpMethod };

@@ -1,0 +1,413 @@
+// Reconciling one HelloService, as a list of steps. Each step reads `state`, may add to it, and
+// either lets the next step run or ends the reconcile with a result. Writes go through the apply
+// module only; reads come from the informer caches (the API only for an object of a child's name
+// the caches do not show, and for IngressClasses). A step that fails throws; the failure is written
+// to the status (Degraded, Ready=False, with the reason) and recorded as a Warning Event, and the
+// error goes on to the controller's error policy, which alone decides about retries.
+import { API_VERSION, KIND, PLURAL } from '../api/schema.ts';
+import type { DefaultedHelloService, HelloServiceStatus } from '../api/types.ts';
+import { formatErrors, validateHelloService } from '../api/validate.ts';
+import type { EventType, Regarding } from '../controller/events.ts';
+import {
+  errorReason,
+  type ReconcileContext,
+  ReconcileError,
+  type ReconcileRequest,
+  type ReconcileResult,
+} from '../controller/index.ts';
+import type { KubeObject } from '../kube/rest.ts';
+import { CHILD_KINDS, type Child, desiredChildren, statusURL } from '../resources/children.ts';
+import { childName } from '../resources/names.ts';
+import type { OperatorSettings } from '../resources/settings.ts';
+import { type Applier, FIELD_MANAGER, type KindInfo } from './apply.ts';
+import { type ClusterChecks, checkCluster } from './checks.ts';
+import { lastAppliedTime, ownership } from './ownership.ts';
+import { handOffReplicas } from './replicas.ts';
+import {
+  condition,
+  type DeploymentView,
+  finishStatus,
+  markDegraded,
+  newStatus,
+  observeDeployment,
+  type StatusDraft,
+  sameStatus,
+  setSpecFields,
+} from './status.ts';
+
+/** `"true"` stops the operator from changing anything of this HelloService until removed. */
+export const PAUSED_ANNOTATION = 'hello.operators.dev/paused';
+/** Any new value asks for a reconcile now (e.g. `kubectl annotate hs x hello.operators.dev/reconcile-at="$(date)" --overwrite`). */
+export const RECONCILE_AT_ANNOTATION = 'hello.operators.dev/reconcile-at';
+
+export const HELLO_SERVICE: KindInfo = { apiVersion: API_VERSION, kind: KIND, plural: PLURAL };
+
+/** A read-only view of an informer cache. */
+export type Store = { get(name: string, namespace?: string): KubeObject | undefined };
+
+export type EventSinkLike = {
+  record(regarding: Regarding, type: EventType, reason: string, action: string, note: string): void;
+};
+
+export type ReconcilerDeps = {
+  helloServices: Store;
+  /** The cache of one child kind (by `kind`). */
+  children: (kind: string) => Store;
+  /** Reads an object the caches do not hold (undefined: it does not exist). */
+  read: (
+    info: KindInfo,
+    name: string,
+    namespace: string | undefined,
+    signal: AbortSignal,
+  ) => Promise<KubeObject | undefined>;
+  checks: ClusterChecks;
+  applier: Applier;
+  events: EventSinkLike;
+  settings: OperatorSettings;
+  now?: () => Date;
+  /** Called with the Ready condition after each reconcile (undefined: the HelloService is gone). */
+  onReady?: (key: string, ready: boolean | undefined) => void;
+};
+
+/** What the reconciler remembers between reconciles of one HelloService (lost on restart; harmless). */
+type Memory = {
+  uid: string;
+  /** Per child kind, the managedFields time of our last apply: tells a change from a no-op. */
+  applied: Map<string, string | undefined>;
+  /** The status we last wrote and the resourceVersion the write returned. */
+  status: { value: HelloServiceStatus; resourceVersion: string } | undefined;
+};
+
+type State = {
+  req: ReconcileRequest;
+  ctx: ReconcileContext;
+  deps: ReconcilerDeps;
+  memory: Map<string, Memory>;
+  live?: KubeObject;
+  hs?: DefaultedHelloService;
+  regarding?: Regarding;
+  mem?: Memory;
+  draft?: StatusDraft;
+  /** The Deployment as the apply returned it: fresher than the cache. */
+  deployment?: DeploymentView;
+};
+
+type Step = (
+  s: State,
+) => Promise<ReconcileResult | 'continue' | undefined> | ReconcileResult | 'continue' | undefined;
+
+const CONTINUE = 'continue' as const;
+
+/** The steps, in order. */
+export const STEPS: readonly (readonly [string, Step])[] = [
+  ['load', loadHelloService],
+  ['skipIfPaused', skipIfPaused],
+  ['validate', validate],
+  ['checkCluster', checkClusterStep],
+  ['applyChildren', applyChildren],
+  ['deleteUnwanted', deleteUnwanted],
+  ['computeStatus', computeStatus],
+  ['writeStatus', writeStatus],
+];
+
+export function createReconciler(deps: ReconcilerDeps) {
+  const memory = new Map<string, Memory>();
+  return async (req: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | undefined> => {
+    const s: State = { req, ctx, deps, memory };
+    for (const [name, step] of STEPS) {
+      let outcome: Awaited<ReturnType<Step>>;
+      try {
+        outcome = await step(s);
+      } catch (err) {
+        await reportFailure(s, name, err);
+        throw err;
+      }
+      if (outcome !== CONTINUE) return outcome;
+    }
+    return undefined;
+  };
+}
+
+// --- the steps ---
+
+function loadHelloService(s: State): 'continue' | undefined {
+  const { name, namespace, key } = s.req;
+  const live = s.deps.helloServices.get(name, namespace);
+  if (!live || live.metadata?.deletionTimestamp) {
+    // Gone (or going): the garbage collector removes the children; nothing to write.
+    s.memory.delete(key);
+    s.deps.onReady?.(key, undefined);
+    s.ctx.log.debug('HelloService gone or being deleted; nothing to do');
+    return undefined;
+  }
+  s.live = live;
+  const uid = live.metadata?.uid ?? '';
+  let mem = s.memory.get(key);
+  if (!mem || mem.uid !== uid) {
+    mem = { uid, applied: new Map(), status: undefined };
+    s.memory.set(key, mem);
+  }
+  s.mem = mem;
+  s.regarding = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    name,
+    namespace,
+    uid,
+    resourceVersion: live.metadata?.resourceVersion,
+  };
+  const previous = (live.status ?? undefined) as HelloServiceStatus | undefined;
+  s.draft = newStatus({ generation: live.metadata?.generation, now: now(s), previous });
+  return CONTINUE;
+}
+
+function skipIfPaused(s: State): 'continue' | undefined {
+  const value = s.live?.metadata?.annotations?.[PAUSED_ANNOTATION];
+  if (value !== 'true') return CONTINUE;
+  s.ctx.log.info({ annotation: PAUSED_ANNOTATION }, 'paused; not reconciling');
+  record(
+    s,
+    'Normal',
+    'Paused',
+    'Reconcile',
+    `Not reconciling: the annotation ${PAUSED_ANNOTATION} is "true".`,
+  );
+  return undefined;
+}
+
+function validate(s: State): 'continue' {
+  const result = validateHelloService(s.live);
+  if (!result.ok) {
+    throw new ReconcileError(
+      'InvalidSpec',
+      `The HelloService is invalid: ${formatErrors(result.errors).replaceAll('\n', '; ')}`,
+      { permanent: true },
+    );
+  }
+  s.hs = result.value;
+  setSpecFields(draft(s), { url: statusURL(result.value), message: result.value.spec.message });
+  return CONTINUE;
+}
+
+async function checkClusterStep(s: State): Promise<'continue'> {
+  // Throws a ReconcileError naming what is missing; nothing has been applied yet, so the running
+  // children stay as they are.
+  await checkCluster(hs(s), s.deps.checks, s.ctx.signal);
+  return CONTINUE;
+}
+
+async function applyChildren(s: State): Promise<'continue'> {
+  const owner = hs(s);
+  const uid = owner.metadata.uid ?? '';
+  const instance = childName(owner.metadata.name);
+  const children = desiredChildren(owner, s.deps.settings);
+  // Every conflict is found before anything is written: a HelloService either gets all of its
+  // children applied or none.
+  const existing = new Map<Child, KubeObject | undefined>();
+  for (const child of children) {
+    const obj = await current(s, kindInfo(child.kind), child.metadata.name);
+    const verdict = ownership(obj, { uid, instance });
+    if (verdict.verdict === 'foreign') {
+      throw new ReconcileError(
+        'ChildConflict',
+        `A ${child.kind} named ${JSON.stringify(child.metadata.name)} already exists and ${verdict.why}; ` +
+          'the operator does not take it over. Delete or rename it, or rename the HelloService.',
+        { retryAfterMs: 60_000 },
+      );
+    }
+    existing.set(child, obj);
+  }
+  for (const child of children) {
+    const info = kindInfo(child.kind);
+    const before = existing.get(child);
+    const body = child.kind === 'Deployment' ? handOffReplicas(child, owner, before, FIELD_MANAGER) : child;
+    const result = await s.deps.applier.apply(info, body as KubeObject, s.ctx.signal);
+    if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
+    const mem = s.mem as Memory;
+    const previousApply = mem.applied.has(child.kind)
+      ? mem.applied.get(child.kind)
+      : lastAppliedTime(before, FIELD_MANAGER);
+    const applied = lastAppliedTime(result, FIELD_MANAGER);
+    mem.applied.set(child.kind, applied);
+    const name = JSON.stringify(child.metadata.name);
+    if (!before) {
+      record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
+      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
+    } else if (previousApply === undefined) {
+      record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
+      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
+    } else if (applied !== previousApply) {
+      record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
+      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
+    }
+  }
+  return CONTINUE;
+}
+
+async function deleteUnwanted(s: State): Promise<'continue'> {
+  const owner = hs(s);
+  const wanted = new Set(desiredChildren(owner, s.deps.settings).map((c) => c.kind));
+  const name = childName(owner.metadata.name);
+  for (const info of CHILD_KINDS) {
+    if (wanted.has(info.kind)) continue;
+    const obj = s.deps.children(info.kind).get(name, owner.metadata.namespace);
+    if (ownership(obj, { uid: owner.metadata.uid ?? '', instance: name }).verdict !== 'owned') continue;
+    await s.deps.applier.delete(
+      info,
+      { name, namespace: owner.metadata.namespace, uid: obj?.metadata?.uid ?? '' },
+      s.ctx.signal,
+    );
+    s.mem?.applied.delete(info.kind);
+    record(
+      s,
+      'Normal',
+      'Deleted',
+      'Delete',
+      `Deleted ${info.kind} ${JSON.stringify(name)}: the spec no longer asks for it.`,
+    );
+    s.ctx.log.info({ kind: info.kind, child: name }, 'deleted');
+  }
+  return CONTINUE;
+}
+
+function computeStatus(s: State): 'continue' {
+  observeDeployment(draft(s), s.deployment ?? cachedDeployment(s));
+  return CONTINUE;
+}
+
+async function writeStatus(s: State): Promise<undefined> {
+  await saveStatus(s, finishStatus(draft(s)));
+  return undefined;
+}
+
+// --- failure ---
+
+/** Puts a failure into the status (when the HelloService is still there) and an Event. */
+async function reportFailure(s: State, step: string, err: unknown): Promise<void> {
+  if (!s.live || !s.draft || s.ctx.signal.aborted) return;
+  const reason = errorReason(err);
+  const message = failureMessage(err);
+  s.ctx.log.debug({ step, reason }, 'step failed');
+  record(s, 'Warning', reason, 'Reconcile', message);
+  // A failed status write is not retried here: the error policy retries the whole reconcile.
+  if (step === 'writeStatus') return;
+  markDegraded(s.draft, reason, message);
+  try {
+    observeDeployment(s.draft, s.deployment ?? cachedDeployment(s));
+    await saveStatus(s, finishStatus(s.draft));
+  } catch (statusErr) {
+    s.ctx.log.warn({ err: statusErr }, 'could not write the failure into the status');
+  }
+}
+
+// --- helpers ---
+
+/**
+ * A failure for a person: a ReconcileError's message, or the API server's own words (the Status
+ * message of an API error) rather than client-node's dump of body and headers.
+ */
+export function failureMessage(err: unknown): string {
+  if (err instanceof ReconcileError) return err.message;
+  const body = (err as { body?: unknown } | undefined)?.body;
+  const status = typeof body === 'string' ? safeParse(body) : body;
+  const apiMessage = (status as { message?: unknown } | undefined)?.message;
+  if (typeof apiMessage === 'string' && apiMessage !== '') {
+    const code = (err as { code?: unknown }).code;
+    return `The API server refused a request${typeof code === 'number' ? ` (${code})` : ''}: ${apiMessage}`;
+  }
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
+  const live = s.live as KubeObject;
+  const mem = s.mem as Memory;
+  const ready = condition(status, 'Ready');
+  s.deps.onReady?.(s.req.key, ready?.status === 'True');
+  const cached = (live.status ?? undefined) as HelloServiceStatus | undefined;
+  if (sameStatus(status, cached)) return;
+  // The cache may not have caught up with our last write yet.
+  if (
+    mem.status &&
+    sameStatus(status, mem.status.value) &&
+    !newer(live.metadata?.resourceVersion, mem.status.resourceVersion)
+  ) {
+    return;
+  }
+  try {
+    const result = await s.deps.applier.applyStatus(
+      HELLO_SERVICE,
+      { name: s.req.name, namespace: s.req.namespace },
+      status,
+      s.ctx.signal,
+    );
+    mem.status = { value: status, resourceVersion: result.metadata?.resourceVersion ?? '' };
+  } catch (err) {
+    // Deleted meanwhile: nothing left to report on.
+    if ((err as { code?: number }).code === 404) return;
+    throw err;
+  }
+  const before = condition(cached, 'Ready');
+  if (ready?.status === 'True' && before?.status !== 'True') {
+    record(
+      s,
+      'Normal',
+      'Ready',
+      'Reconcile',
+      `Ready: ${status.replicaSummary ?? ''} pods ready, at ${status.url ?? ''}.`,
+    );
+  }
+}
+
+/** Whether resourceVersion a is newer than b. Opaque in general; etcd's are integers. */
+function newer(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) > BigInt(b);
+  return a !== b;
+}
+
+async function current(s: State, info: KindInfo, name: string): Promise<KubeObject | undefined> {
+  const namespace = s.req.namespace;
+  // Our children carry our managed-by label, so the cache holds them; anything else of that name
+  // (or a child whose label was removed by hand) is read from the API server.
+  return (
+    s.deps.children(info.kind).get(name, namespace) ??
+    (await s.deps.read(info, name, namespace, s.ctx.signal))
+  );
+}
+
+function cachedDeployment(s: State): DeploymentView | undefined {
+  const name = childName(s.req.name);
+  const dep = s.deps.children('Deployment').get(name, s.req.namespace);
+  const uid = s.live?.metadata?.uid ?? '';
+  return ownership(dep, { uid, instance: name }).verdict === 'owned' ? (dep as DeploymentView) : undefined;
+}
+
+export function kindInfo(kind: string): KindInfo {
+  const info = CHILD_KINDS.find((k) => k.kind === kind);
+  if (!info) throw new Error(`unknown child kind ${kind}`);
+  return info;
+}
+
+function record(s: State, type: EventType, reason: string, action: string, note: string): void {
+  if (s.regarding) s.deps.events.record(s.regarding, type, reason, action, note);
+}
+
+function now(s: State): Date {
+  return s.deps.now?.() ?? new Date();
+}
+
+function hs(s: State): DefaultedHelloService {
+  return s.hs as DefaultedHelloService;
+}
+
+function draft(s: State): StatusDraft {
+  return s.draft as StatusDraft;
+}

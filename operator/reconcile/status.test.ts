@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { HelloServiceStatus } from '../api/types.ts';
+import {
+  condition,
+  type DeploymentView,
+  finishStatus,
+  markDegraded,
+  newStatus,
+  observeDeployment,
+  sameStatus,
+  setSpecFields,
+} from './status.ts';
+
+const T0 = new Date('2026-01-01T10:00:00.123Z');
+const T1 = new Date('2026-01-01T10:05:00Z');
+
+function deployment(over: {
+  generation?: number;
+  observed?: number;
+  wanted?: number;
+  replicas?: number;
+  updated?: number;
+  ready?: number;
+  available?: number;
+  conditions?: { type: string; status: string; reason?: string; message?: string }[];
+}): DeploymentView {
+  const wanted = over.wanted ?? 2;
+  const ready = over.ready ?? wanted;
+  return {
+    metadata: { generation: over.generation ?? 1 },
+    spec: { replicas: wanted },
+    status: {
+      observedGeneration: over.observed ?? over.generation ?? 1,
+      replicas: over.replicas ?? wanted,
+      updatedReplicas: over.updated ?? wanted,
+      readyReplicas: ready,
+      availableReplicas: over.available ?? ready,
+      conditions: over.conditions ?? [
+        { type: 'Available', status: ready >= wanted ? 'True' : 'False', reason: 'MinimumReplicasAvailable' },
+        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+      ],
+    },
+  };
+}
+
+function statusOf(dep: DeploymentView | undefined, previous?: HelloServiceStatus, now = T0, generation = 3) {
+  const d = newStatus({ generation, now, previous });
+  setSpecFields(d, { url: 'http://hello.default.svc:80/', message: 'Hello, world!\nsecond line' });
+  observeDeployment(d, dep);
+  return finishStatus(d);
+}
+
+describe('status', () => {
+  it('is Ready when every pod runs the latest version and is available', () => {
+    const s = statusOf(deployment({}));
+    expect(condition(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Ready', observedGeneration: 3 });
+    expect(condition(s, 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
+    expect(condition(s, 'Progressing')).toMatchObject({ status: 'False', reason: 'RolloutComplete' });
+    expect(condition(s, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
+    expect(s).toMatchObject({
+      observedGeneration: 3,
+      replicas: 2,
+      readyReplicas: 2,
+      replicaSummary: '2/2',
+      url: 'http://hello.default.svc:80/',
+      messagePreview: 'Hello, world!…',
+    });
+    expect(s.conditions?.map((c) => c.type)).toEqual(['Ready', 'Available', 'Progressing', 'Degraded']);
+    expect(condition(s, 'Ready')?.lastTransitionTime).toBe('2026-01-01T10:00:00Z');
+  });
+
+  it('is not Ready while no Deployment exists', () => {
+    const s = statusOf(undefined);
+    expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'DeploymentNotFound' });
+    expect(s.replicaSummary).toBeUndefined();
+  });
+
+  it('is not Ready, with the pod count, while pods start', () => {
+    const s = statusOf(deployment({ ready: 1, available: 1 }));
+    expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
+    expect(condition(s, 'Ready')?.message).toContain('1 of 2 pods are ready');
+    expect(s.replicaSummary).toBe('1/2');
+  });
+
+  it('is Progressing (and not Ready) during a rollout, though still Available', () => {
+    for (const dep of [
+      deployment({ generation: 2, observed: 1 }),
+      deployment({ updated: 1 }),
+      deployment({ replicas: 3 }),
+      deployment({ available: 1, ready: 2 }),
+    ]) {
+      const s = statusOf(dep);
+      expect(condition(s, 'Progressing')).toMatchObject({ status: 'True', reason: 'RollingOut' });
+      expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'RollingOut' });
+    }
+  });
+
+  it('is Degraded when the Deployment gave up or cannot create pods', () => {
+    const stuck = statusOf(
+      deployment({
+        updated: 1,
+        conditions: [
+          { type: 'Available', status: 'True' },
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out.' },
+        ],
+      }),
+    );
+    expect(condition(stuck, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ProgressDeadlineExceeded',
+    });
+    expect(condition(stuck, 'Ready')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    const failing = statusOf(
+      deployment({
+        ready: 0,
+        conditions: [
+          { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'forbidden' },
+        ],
+      }),
+    );
+    expect(condition(failing, 'Degraded')).toMatchObject({ status: 'True', reason: 'ReplicaFailure' });
+    expect(condition(failing, 'Degraded')?.message).toContain('forbidden');
+  });
+
+  it('a reconcile failure makes it Degraded and not Ready while the pods keep serving', () => {
+    const d = newStatus({ generation: 4, now: T0 });
+    markDegraded(d, 'IngressClassNotFound', 'no IngressClass "nope"');
+    observeDeployment(d, deployment({}));
+    const s = finishStatus(d);
+    expect(condition(s, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'IngressClassNotFound',
+      message: 'no IngressClass "nope"',
+    });
+    expect(condition(s, 'Available')?.status).toBe('True');
+    expect(s.readyReplicas).toBe(2);
+  });
+
+  it('the first degradation wins', () => {
+    const d = newStatus({ generation: 1, now: T0 });
+    markDegraded(d, 'ChildConflict', 'first');
+    markDegraded(d, 'Other', 'second');
+    expect(condition(finishStatus(d), 'Degraded')).toMatchObject({ reason: 'ChildConflict' });
+  });
+
+  it('keeps transition times of conditions whose status did not change, so recomputing is a no-op', () => {
+    const first = statusOf(deployment({ ready: 1, available: 1 }));
+    const again = statusOf(deployment({ ready: 1, available: 1 }), first, T1);
+    expect(sameStatus(first, again)).toBe(true);
+    const ready = statusOf(deployment({}), first, T1);
+    expect(condition(ready, 'Ready')?.lastTransitionTime).toBe('2026-01-01T10:05:00Z');
+    expect(condition(ready, 'Degraded')?.lastTransitionTime).toBe('2026-01-01T10:00:00Z');
+    expect(sameStatus(first, ready)).toBe(false);
+  });
+
+  it('compares statuses regardless of key order', () => {
+    const s = statusOf(deployment({}));
+    const reordered = JSON.parse(JSON.stringify(s, Object.keys(s).reverse())) as HelloServiceStatus;
+    const shuffled = {
+      ...reordered,
+      conditions: s.conditions?.map(({ type, ...rest }) => ({ ...rest, type })),
+    };
+    expect(sameStatus(s, shuffled)).toBe(true);
+    expect(sameStatus(s, { ...s, readyReplicas: 1 })).toBe(false);
+  });
+
+  it('uses the Deployment spec.replicas an autoscaler set', () => {
+    const s = statusOf(deployment({ wanted: 5, ready: 5 }));
+    expect(s.replicaSummary).toBe('5/5');
+  });
+});

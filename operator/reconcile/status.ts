@@ -1,0 +1,224 @@
+// The HelloService status, built through small named functions. Pure: no API calls, the clock is
+// passed in. `Ready` is never set directly; finishStatus derives it from the other three:
+//   Degraded=True      → Ready=False with Degraded's reason (something needs a person)
+//   Available≠True     → Ready=False with Available's reason (not enough pods ready yet)
+//   Progressing=True   → Ready=False with Progressing's reason (a rollout is under way)
+//   otherwise          → Ready=True, reason Ready
+// lastTransitionTime changes only when a condition's status changes, so a status computed twice
+// from the same world is identical, and the controller writes it only when it differs.
+import { messagePreview } from '../api/message.ts';
+import type { Condition, HelloServiceStatus } from '../api/types.ts';
+
+export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded';
+export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Available', 'Progressing', 'Degraded'];
+
+type Verdict = { status: Condition['status']; reason: string; message: string };
+
+/** A status being built for one generation of a HelloService. */
+export type StatusDraft = {
+  generation: number | undefined;
+  /** RFC 3339, seconds: when a condition that changes now is said to have changed. */
+  now: string;
+  previous: readonly Condition[];
+  conditions: Map<Exclude<ConditionType, 'Ready'>, Verdict>;
+  replicas: number | undefined;
+  readyReplicas: number | undefined;
+  url: string | undefined;
+  messagePreview: string | undefined;
+};
+
+export function newStatus(options: {
+  generation: number | undefined;
+  now: Date;
+  previous?: HelloServiceStatus | undefined;
+}): StatusDraft {
+  return {
+    generation: options.generation,
+    now: `${options.now.toISOString().slice(0, 19)}Z`,
+    previous: options.previous?.conditions ?? [],
+    conditions: new Map(),
+    // Until a Deployment is observed, keep what was last reported rather than flapping to nothing.
+    replicas: options.previous?.replicas,
+    readyReplicas: options.previous?.readyReplicas,
+    url: options.previous?.url,
+    messagePreview: options.previous?.messagePreview,
+  };
+}
+
+export function markAvailable(d: StatusDraft, reason: string, message: string): void {
+  d.conditions.set('Available', { status: 'True', reason, message });
+}
+
+export function markUnavailable(d: StatusDraft, reason: string, message: string): void {
+  d.conditions.set('Available', { status: 'False', reason, message });
+}
+
+export function markProgressing(d: StatusDraft, reason: string, message: string): void {
+  d.conditions.set('Progressing', { status: 'True', reason, message });
+}
+
+export function markProgressed(d: StatusDraft, reason: string, message: string): void {
+  d.conditions.set('Progressing', { status: 'False', reason, message });
+}
+
+/** Something a person must fix. The first call wins: it is the root cause the others follow from. */
+export function markDegraded(d: StatusDraft, reason: string, message: string): void {
+  if (d.conditions.get('Degraded')?.status === 'True') return;
+  d.conditions.set('Degraded', { status: 'True', reason, message });
+}
+
+export function markNotDegraded(d: StatusDraft): void {
+  if (d.conditions.get('Degraded')?.status === 'True') return;
+  d.conditions.set('Degraded', { status: 'False', reason: 'AsExpected', message: 'No problems found.' });
+}
+
+export function setSpecFields(d: StatusDraft, fields: { url: string; message: string }): void {
+  d.url = fields.url;
+  d.messagePreview = messagePreview(fields.message);
+}
+
+/** What the Deployment of a HelloService looks like to the status (wire format, fields we read). */
+export type DeploymentView = {
+  metadata?: { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+};
+
+/**
+ * Available, Progressing and the Deployment's own failures, from the Deployment as last seen
+ * (undefined: it does not exist yet). `replicas` is what the Deployment wants (its spec.replicas,
+ * set by us or by the autoscaler), `readyReplicas` how many pods are ready.
+ */
+export function observeDeployment(d: StatusDraft, dep: DeploymentView | undefined): void {
+  if (!dep) {
+    d.replicas = undefined;
+    d.readyReplicas = undefined;
+    markUnavailable(d, 'DeploymentNotFound', 'The Deployment does not exist yet.');
+    markProgressing(d, 'Creating', 'Creating the Deployment.');
+    return;
+  }
+  const wanted = dep.spec?.replicas ?? 1;
+  const s = dep.status ?? {};
+  const ready = s.readyReplicas ?? 0;
+  const updated = s.updatedReplicas ?? 0;
+  const available = s.availableReplicas ?? 0;
+  const total = s.replicas ?? 0;
+  d.replicas = wanted;
+  d.readyReplicas = ready;
+  const condition = (type: string) => s.conditions?.find((c) => c.type === type);
+
+  const deploymentAvailable = condition('Available')?.status === 'True' && available > 0;
+  if (deploymentAvailable) {
+    markAvailable(d, 'MinimumReplicasAvailable', `${ready} of ${wanted} pods are ready.`);
+  } else {
+    markUnavailable(
+      d,
+      'MinimumReplicasUnavailable',
+      `${ready} of ${wanted} pods are ready; ${condition('Available')?.message ?? 'waiting for the Deployment.'}`,
+    );
+  }
+
+  const generation = dep.metadata?.generation ?? 0;
+  const observed = s.observedGeneration ?? 0;
+  if (observed < generation) {
+    markProgressing(d, 'RollingOut', 'The Deployment controller has not yet seen the latest change.');
+  } else if (updated < wanted) {
+    markProgressing(d, 'RollingOut', `${updated} of ${wanted} pods run the latest version.`);
+  } else if (total > updated) {
+    markProgressing(d, 'RollingOut', `${total - updated} old pods are still terminating.`);
+  } else if (available < updated) {
+    markProgressing(d, 'RollingOut', `${available} of ${updated} new pods are available.`);
+  } else {
+    markProgressed(d, 'RolloutComplete', `All ${wanted} pods run the latest version.`);
+  }
+
+  const progress = condition('Progressing');
+  if (progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded') {
+    markDegraded(
+      d,
+      'ProgressDeadlineExceeded',
+      `The rollout made no progress in time: ${progress.message ?? ''} Check the pods' events (kubectl describe pods).`,
+    );
+  }
+  const failure = condition('ReplicaFailure');
+  if (failure?.status === 'True') {
+    markDegraded(
+      d,
+      'ReplicaFailure',
+      `Pods cannot be created: ${failure.message ?? failure.reason ?? 'unknown reason'}`,
+    );
+  }
+}
+
+/** The status to write: conditions in a fixed order, Ready derived, transition times kept. */
+export function finishStatus(d: StatusDraft): HelloServiceStatus {
+  markNotDegraded(d);
+  const verdicts = new Map<ConditionType, Verdict>(d.conditions);
+  if (!verdicts.has('Available'))
+    verdicts.set('Available', { status: 'Unknown', reason: 'NotObserved', message: 'Not observed yet.' });
+  if (!verdicts.has('Progressing'))
+    verdicts.set('Progressing', { status: 'Unknown', reason: 'NotObserved', message: 'Not observed yet.' });
+  verdicts.set('Ready', deriveReady(verdicts));
+  const conditions = CONDITION_TYPES.map((type): Condition => {
+    const v = verdicts.get(type) as Verdict;
+    const before = d.previous.find((c) => c.type === type);
+    return {
+      type,
+      status: v.status,
+      ...(d.generation !== undefined ? { observedGeneration: d.generation } : {}),
+      lastTransitionTime:
+        before && before.status === v.status && before.lastTransitionTime ? before.lastTransitionTime : d.now,
+      reason: v.reason,
+      message: v.message,
+    };
+  });
+  const status: HelloServiceStatus = {};
+  if (d.generation !== undefined) status.observedGeneration = d.generation;
+  if (d.replicas !== undefined) status.replicas = d.replicas;
+  if (d.readyReplicas !== undefined) status.readyReplicas = d.readyReplicas;
+  if (d.replicas !== undefined) status.replicaSummary = `${d.readyReplicas ?? 0}/${d.replicas}`;
+  if (d.url !== undefined) status.url = d.url;
+  if (d.messagePreview !== undefined) status.messagePreview = d.messagePreview;
+  status.conditions = conditions;
+  return status;
+}
+
+function deriveReady(v: Map<ConditionType, Verdict>): Verdict {
+  const degraded = v.get('Degraded');
+  if (degraded?.status === 'True') return { ...degraded, status: 'False' };
+  const available = v.get('Available');
+  if (available && available.status !== 'True') return { ...available, status: 'False' };
+  const progressing = v.get('Progressing');
+  if (progressing && progressing.status !== 'False') return { ...progressing, status: 'False' };
+  return { status: 'True', reason: 'Ready', message: available?.message ?? 'Ready.' };
+}
+
+export function condition(
+  status: HelloServiceStatus | undefined,
+  type: ConditionType,
+): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
+
+/** Deep equality that ignores key order (the API server may send keys in another order). */
+export function sameStatus(a: HelloServiceStatus | undefined, b: HelloServiceStatus | undefined): boolean {
+  return canonical(a ?? {}) === canonical(b ?? {});
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

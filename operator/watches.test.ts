@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { enqueueHandler, helloSignature, updateSignature } from './watches.ts';
+
+const hs = (rv: string, over: Record<string, unknown> = {}) => ({
+  metadata: { name: 'hello', namespace: 'ns', uid: 'u', generation: 1, resourceVersion: rv, ...over },
+});
+
+describe('enqueueHandler', () => {
+  it('skips HelloService updates that only touch the status, and passes spec and annotation changes', () => {
+    const keys: string[] = [];
+    const handle = enqueueHandler(
+      helloSignature,
+      () => 'ns/hello',
+      (k) => keys.push(k),
+    );
+    handle('add', hs('1'));
+    handle('update', hs('2')); // our status write
+    expect(keys).toHaveLength(1);
+    handle('update', hs('3', { generation: 2 }));
+    handle('update', hs('4', { generation: 2, annotations: { 'hello.operators.dev/reconcile-at': 'now' } }));
+    handle('update', hs('5', { generation: 2, annotations: { 'hello.operators.dev/reconcile-at': 'now' } }));
+    handle('resync', hs('5', { generation: 2, annotations: { 'hello.operators.dev/reconcile-at': 'now' } }));
+    handle('delete', hs('5'));
+    expect(keys).toHaveLength(5);
+  });
+
+  it('maps a child to the key it is given, and skips status-only updates of kinds with a generation', () => {
+    const keys: string[] = [];
+    const sig = (o: Parameters<typeof updateSignature>[1]) => updateSignature('HorizontalPodAutoscaler', o);
+    const handle = enqueueHandler(
+      sig,
+      () => 'ns/owner',
+      (k) => keys.push(k),
+    );
+    handle('add', hs('1'));
+    handle('update', hs('2'));
+    handle('update', hs('3', { labels: { a: 'b' } }));
+    expect(keys).toEqual(['ns/owner', 'ns/owner']);
+  });
+
+  it('treats every change of a Deployment or of a kind without generation as worth a reconcile', () => {
+    expect(updateSignature('Deployment', hs('1'))).not.toBe(updateSignature('Deployment', hs('2')));
+    const cm = (rv: string) => ({ metadata: { name: 'x', resourceVersion: rv } });
+    expect(updateSignature('ConfigMap', cm('1'))).not.toBe(updateSignature('ConfigMap', cm('2')));
+  });
+
+  it('enqueues nothing for an object without an owner key', () => {
+    const keys: string[] = [];
+    enqueueHandler(
+      helloSignature,
+      () => undefined,
+      (k) => keys.push(k),
+    )('add', hs('1'));
+    expect(keys).toEqual([]);
+  });
+});

@@ -1,0 +1,167 @@
+// What the controller watches: HelloServices (every namespace, or the configured ones) and the
+// children the operator owns, selected by its managed-by label alone. Each informer is a cache the
+// reconcile reads; its handlers only enqueue the HelloService's key. A child's event is mapped to
+// its controlling HelloService through the owner reference.
+import type { KubernetesListObject, KubernetesObject, Watch } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { API_VERSION, GROUP, KIND, PLURAL } from './api/schema.ts';
+import {
+  controllerOwnerKey,
+  type InformerEventType,
+  keyOf,
+  type RuntimeMetrics,
+  SelfHealingInformer,
+} from './controller/index.ts';
+import { type KubeClient, type KubeObject, resourcePath } from './kube/rest.ts';
+import type { Store } from './reconcile/reconcile.ts';
+import { CHILD_KINDS, type ChildKind } from './resources/children.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL } from './resources/labels.ts';
+
+export type WatchOptions = {
+  client: KubeClient;
+  watch: Watch;
+  /** Empty: all namespaces, one informer per kind. */
+  namespaces: readonly string[];
+  log: Logger;
+  metrics: RuntimeMetrics;
+  resyncPeriodMs: number;
+  enqueue: (key: string) => void;
+};
+
+export type Watches = {
+  helloServices: Store;
+  children: (kind: string) => Store;
+  informers: SelfHealingInformer<KubernetesObject>[];
+};
+
+/**
+ * What about an object decides whether its update is worth a reconcile. HelloServices: not their
+ * status (our own writes), but spec (generation), labels and annotations (pause, reconcile-at).
+ * Children with a generation: spec, labels, annotations, owners; the Deployment's status too (it
+ * makes the HelloService's); children without a generation (ConfigMap, Service...): any change.
+ */
+export function updateSignature(kind: string, obj: KubeObject): string {
+  const m = obj.metadata ?? {};
+  if (kind === 'Deployment' || m.generation === undefined) return m.resourceVersion ?? '';
+  return JSON.stringify([m.generation, m.labels, m.annotations, m.ownerReferences, m.deletionTimestamp]);
+}
+
+/** A handler that enqueues `keyFor(obj)` on add, delete and resync, and on updates whose signature changed. */
+export function enqueueHandler(
+  signatureOf: (obj: KubeObject) => string,
+  keyFor: (obj: KubeObject) => string | undefined,
+  enqueue: (key: string) => void,
+): (type: InformerEventType, obj: KubernetesObject) => void {
+  const seen = new Map<string, string>();
+  return (type, obj) => {
+    const o = obj as KubeObject;
+    const self = keyOf(o) ?? '';
+    const signature = signatureOf(o);
+    if (type === 'delete') seen.delete(self);
+    else {
+      const before = seen.get(self);
+      seen.set(self, signature);
+      if (type === 'update' && before === signature) return;
+    }
+    const key = keyFor(o);
+    if (key) enqueue(key);
+  };
+}
+
+/** HelloServices: our own status writes come back as updates; they need no reconcile. */
+export function helloSignature(obj: KubeObject): string {
+  const m = obj.metadata ?? {};
+  return JSON.stringify([m.generation, m.labels, m.annotations, m.deletionTimestamp, m.uid]);
+}
+
+/** Reads from one informer per namespace (or the one cluster-wide informer). */
+function storeOf(byNamespace: Map<string, SelfHealingInformer<KubernetesObject>>): Store {
+  return {
+    get(name, namespace) {
+      const informer = byNamespace.get(namespace ?? '') ?? byNamespace.get('');
+      return informer?.get(name, namespace) as KubeObject | undefined;
+    },
+  };
+}
+
+export function createWatches(o: WatchOptions): Watches {
+  const scopes = o.namespaces.length === 0 ? [''] : [...o.namespaces];
+  const informers: SelfHealingInformer<KubernetesObject>[] = [];
+  const make = (
+    name: string,
+    apiVersion: string,
+    plural: string,
+    namespace: string,
+    labelSelector?: string,
+  ): SelfHealingInformer<KubernetesObject> => {
+    const path = resourcePath(apiVersion, plural, namespace || undefined);
+    const informer = new SelfHealingInformer<KubernetesObject>({
+      name: namespace ? `${name}/${namespace}` : name,
+      path,
+      labelSelector,
+      list: () =>
+        o.client.list<KubernetesObject>(path, labelSelector) as Promise<
+          KubernetesListObject<KubernetesObject>
+        >,
+      watch: (p, q, cb, done) => o.watch.watch(p, q, cb, done),
+      log: o.log,
+      metrics: o.metrics,
+      resyncPeriodMs: o.resyncPeriodMs,
+    });
+    informers.push(informer);
+    return informer;
+  };
+
+  const hsByNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
+  for (const ns of scopes) {
+    const informer = make(PLURAL, API_VERSION, PLURAL, ns);
+    informer.on(enqueueHandler(helloSignature, keyOf, o.enqueue));
+    hsByNamespace.set(ns, informer);
+  }
+
+  const childStores = new Map<string, Store>();
+  const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+  for (const kind of CHILD_KINDS as readonly ChildKind[]) {
+    const byNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
+    for (const ns of scopes) {
+      const informer = make(kind.plural, kind.apiVersion, kind.plural, ns, selector);
+      informer.on(
+        enqueueHandler(
+          (obj) => updateSignature(kind.kind, obj),
+          (obj) => controllerOwnerKey(obj, { group: GROUP, kind: KIND }),
+          o.enqueue,
+        ),
+      );
+      byNamespace.set(ns, informer);
+    }
+    childStores.set(kind.kind, storeOf(byNamespace));
+  }
+
+  return {
+    helloServices: storeOf(hsByNamespace),
+    children: (kind) => {
+      const store = childStores.get(kind);
+      if (!store) throw new Error(`no informer for ${kind}`);
+      return store;
+    },
+    informers,
+  };
+}
+
+/**
+ * Logs, once at start, when the HelloService API is not served (the CRD is not installed): the
+ * informers keep retrying with backoff and /readyz stays false until it is.
+ */
+export async function warnIfCrdMissing(client: KubeClient, log: Logger): Promise<void> {
+  try {
+    const found = await client.getOptional(`/apis/${API_VERSION}`);
+    if (!found) {
+      log.error(
+        { apiVersion: API_VERSION },
+        'the HelloService CRD is not installed (kubectl apply --server-side -f crds/hello.operators.dev_helloservices.yaml); waiting for it',
+      );
+    }
+  } catch (err) {
+    log.warn({ err }, 'could not ask the API server for the HelloService API');
+  }
+}

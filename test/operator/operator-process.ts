@@ -1,0 +1,214 @@
+// Runs the real operator against a real cluster for the cluster tests, the way it runs in
+// production: as its own process, authenticated as its own ServiceAccount with a token from the
+// TokenRequest API, bound to the roles in deploy/rbac (nothing more). Also: kubectl, the CRD,
+// and a /metrics scraper.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as k8s from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { kubectlPath } from '../cluster/paths.ts';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const workloadImage = 'localhost/hello-workload:dev';
+
+/** The kubectl the cluster scripts built (test/cluster/paths.ts), else the one on PATH. */
+export function kubectlBinary(): string {
+  const built = kubectlPath();
+  return existsSync(built) ? built : 'kubectl';
+}
+
+export type Kubectl = (args: string[], input?: string) => { status: number; stdout: string; stderr: string };
+
+export function kubectlFor(kubeconfig: string): Kubectl {
+  return (args, input) => {
+    const r = spawnSync(kubectlBinary(), ['--kubeconfig', kubeconfig, ...args], {
+      input,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
+  };
+}
+
+/** kubectl that must succeed. */
+export function must(kubectl: Kubectl, args: string[], input?: string): string {
+  const r = kubectl(args, input);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.status}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Installs (or updates) the HelloService CRD and waits until it is served. */
+export function installCrd(kubectl: Kubectl): void {
+  must(kubectl, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    join(repoRoot, 'crds', 'hello.operators.dev_helloservices.yaml'),
+  ]);
+  must(kubectl, [
+    'wait',
+    '--for=condition=Established',
+    'crd/helloservices.hello.operators.dev',
+    '--timeout=60s',
+  ]);
+}
+
+/**
+ * deploy/rbac for one test run: the operator's namespace instead of hello-operator-system, and the
+ * cluster-scoped names suffixed so that runs do not collide. The rules are used as written.
+ */
+export function rbacManifests(namespace: string, suffix: string): string {
+  const files = [
+    'service_account.yaml',
+    'role.yaml',
+    'role_binding.yaml',
+    'leader_election_role.yaml',
+    'leader_election_role_binding.yaml',
+  ];
+  return files
+    .map((f) =>
+      readFileSync(join(repoRoot, 'deploy', 'rbac', f), 'utf8')
+        .replaceAll('namespace: hello-operator-system', `namespace: ${namespace}`)
+        .replaceAll('name: hello-operator-manager', `name: hello-operator-manager-${suffix}`),
+    )
+    .join('\n---\n');
+}
+
+/** A kubeconfig file for the same cluster that authenticates only with `token`. */
+export function tokenKubeconfig(admin: k8s.KubeConfig, token: string, dir: string): string {
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: 'test',
+        cluster: {
+          server: cluster.server,
+          ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : {}),
+          ...(cluster.caFile ? { 'certificate-authority': cluster.caFile } : {}),
+          ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+        },
+      },
+    ],
+    users: [{ name: 'operator', user: { token } }],
+    contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
+    'current-context': 'operator',
+  };
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, stringify(config), { mode: 0o600 });
+  return path;
+}
+
+export type RunningOperator = {
+  metricsAddress: string;
+  logs: string[];
+  process: ChildProcess;
+  stop(): Promise<number | null>;
+};
+
+/** Starts `node operator/main.ts run` with `args`; resolves once it reports its metrics address. */
+export async function startOperator(kubeconfig: string, args: string[]): Promise<RunningOperator> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'operator', 'main.ts'),
+      'run',
+      `--kubeconfig=${kubeconfig}`,
+      '--metrics-bind-address=127.0.0.1:0',
+      '--health-probe-bind-address=127.0.0.1:0',
+      ...args,
+    ],
+    { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: string[] = [];
+  let buffered = '';
+  const metricsAddress = new Promise<string>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        if (process.env.HELLO_OPERATOR_LOGS) process.stderr.write(`[operator] ${line}\n`);
+        try {
+          const entry = JSON.parse(line) as { server?: string; address?: string };
+          if (entry.server === 'metrics' && entry.address) resolve(entry.address);
+        } catch {}
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      logs.push(chunk);
+      process.stderr.write(`[operator stderr] ${chunk}`);
+    });
+    child.on('exit', (code) => reject(new Error(`operator exited with ${code}:\n${logs.join('\n')}`)));
+  });
+  return {
+    metricsAddress: await metricsAddress,
+    logs,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** One scrape of /metrics as `name{labels} value` → value. */
+export async function scrape(address: string): Promise<Map<string, number>> {
+  const res = await fetch(`http://${address}/metrics`);
+  const text = await res.text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** Sum of every series of `name` whose labels include all of `labels`. */
+export function metric(m: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [series, value] of m) {
+    const brace = series.indexOf('{');
+    const n = brace < 0 ? series : series.slice(0, brace);
+    if (n !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) sum += value;
+  }
+  return sum;
+}
+
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'hello-operator-test-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 180_000,
+  intervalMs = 1000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
