@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command from nothing to a Ready HelloService on this machine (`npm run demo`):
+# One command from nothing to a Ready HelloService on this machine (`npm start`):
 #   1. the local cluster (`npm run cluster:up`: starts one, or reuses a healthy one); skipped when
 #      KUBECONFIG is set: then that cluster is used as it is;
 #   2. the HelloService CRD (server-side apply);
@@ -12,7 +12,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 STATE="$REPO/.cluster"
 mkdir -p "$STATE"
-say() { printf '[demo] %s\n' "$*" >&2; }
+say() { printf '[start] %s\n' "$*" >&2; }
 
 if [[ -z ${KUBECONFIG:-} ]]; then
   say "starting (or reusing) the local cluster: npm run cluster:up"
@@ -41,4 +41,13 @@ say "applying examples/hello.yaml"
 k apply -f examples/hello.yaml >/dev/null
 k wait --for=condition=Ready hs/hello --timeout=180s >/dev/null
 k get hs hello
+echo "URL (inside the cluster): $(k get hs hello -o jsonpath='{.status.url}')"
+if [[ $KUBECONFIG == "$STATE/kubeconfig" ]]; then
+  # The local cluster routes its Service range to the node's bridge: the ClusterIP answers here.
+  ip=$(k get service hello -o jsonpath='{.spec.clusterIP}')
+  say "from this machine: curl http://$ip/"
+  # kube-proxy may still be writing the new endpoints: retry a refused connection for a while.
+  curl -sS --max-time 5 --retry 20 --retry-delay 1 --retry-connrefused "http://$ip/"
+  echo
+fi
 say "stop the operator with: kill \$(cat .cluster/operator.pid)"
