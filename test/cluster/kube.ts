@@ -23,11 +23,11 @@ export function tokenConfig(admin: k8s.KubeConfig, token: string): k8s.KubeConfi
   return kc;
 }
 
-/** Polls fn until it returns a value other than undefined, or throws after timeoutMs. */
+/** Polls fn until it returns a value other than undefined or false, or throws after timeoutMs. */
 export async function eventually<T>(
   what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 180_000,
   intervalMs = 1000,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -35,7 +35,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const v = await fn();
-      if (v !== undefined) return v;
+      if (v !== undefined && v !== false) return v;
     } catch (err) {
       last = err;
     }

@@ -11,6 +11,8 @@ import type * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { kubectlPath } from '../cluster/paths.ts';
 
+export { eventually } from '../cluster/kube.ts';
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const workloadImage = 'localhost/hello-workload:dev';
 
@@ -189,26 +191,6 @@ export function metric(m: Map<string, number>, name: string, labels: Record<stri
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'hello-operator-test-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 180_000,
-  intervalMs = 1000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
