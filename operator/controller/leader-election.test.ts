@@ -214,6 +214,27 @@ describe('LeaderElector', () => {
     expect(b.e.isLeader()).toBe(true);
   });
 
+  it('stops leading at once when it finds the Lease held by another (a forced takeover)', async () => {
+    const lease = new MemoryLease();
+    const a = elector(lease, 'a');
+    all.push(a.e);
+    a.e.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.e.isLeader()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Another writes itself in as holder, for a long time.
+    lease.record = { ...(lease.record as LeaseRecord), holderIdentity: 'c', leaseDurationSeconds: 600 };
+    lease.rv++;
+    // The next renewal (at 2 s) sees it: no waiting for the renew deadline.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(a.e.isLeader()).toBe(false);
+    expect(a.seen.stopped).toBe(1);
+    expect(lease.record?.holderIdentity).toBe('c');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(a.seen.stopped).toBe(1);
+    expect(lease.record?.holderIdentity).toBe('c');
+  });
+
   it('counts a renewal that hangs as failed, so a stuck API server still ends leadership in time', async () => {
     const lease = new MemoryLease();
     const a = elector(lease, 'a');

@@ -158,9 +158,18 @@ export class LeaderElector {
     const { renewDeadlineMs, retryPeriodMs } = this.#o;
     // A leader's attempt may not outlast its renew deadline; a hung call counts as a failure.
     const budget = this.#leader ? this.#lastRenew + renewDeadlineMs - this.#now() : renewDeadlineMs;
-    const ok = await this.#withTimeout(this.#tryAcquireOrRenew(), Math.max(0, budget));
+    const outcome = await this.#withTimeout(this.#tryAcquireOrRenew(), Math.max(0, budget));
     if (!this.#running) return;
-    if (ok) {
+    if (outcome === 'held by another' && this.#leader) {
+      // Someone else wrote the Lease (a forced takeover): leadership is gone for certain, so stop
+      // now rather than keep reconciling until the renew deadline.
+      this.#running = false;
+      this.#setLeader(false);
+      this.#log.error('lost leadership: the lease is held by another');
+      this.#o.onStoppedLeading();
+      return;
+    }
+    if (outcome === true) {
       this.#lastRenew = this.#now();
       if (!this.#leader) {
         this.#setLeader(true);
@@ -178,7 +187,7 @@ export class LeaderElector {
     this.#schedule(this.#leader ? retryPeriodMs : retryPeriodMs * (1 + 1.2 * this.#random()));
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  async #tryAcquireOrRenew(): Promise<boolean | 'held by another'> {
     const now = this.#now();
     let current: ObservedLease | undefined;
     try {
@@ -200,7 +209,7 @@ export class LeaderElector {
     );
     if (decision.action === 'wait') {
       if (this.#leader) this.#log.warn({ holder: decision.holder }, 'the lease is held by another');
-      return false;
+      return 'held by another';
     }
     try {
       if (decision.action === 'create') await this.#o.lock.create(decision.record);
@@ -215,9 +224,9 @@ export class LeaderElector {
     return true;
   }
 
-  async #withTimeout(attempt: Promise<boolean>, ms: number): Promise<boolean> {
+  async #withTimeout<T>(attempt: Promise<T>, ms: number): Promise<T | false> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
+    const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), ms);
     });
     try {

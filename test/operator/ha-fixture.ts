@@ -107,14 +107,21 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
     ns,
     kubeconfig,
     leaseName,
-    start: (extra = []) =>
-      startOperator(kubeconfig, [
+    async start(extra = []) {
+      const op = await startOperator(kubeconfig, [
         `--watch-namespaces=${ns}`,
         `--leader-election-namespace=${opNs}`,
         `--leader-election-id=${leaseName}`,
         `--workload-image=${workloadImage}`,
         ...extra,
-      ]),
+      ]);
+      // An exit the test did not ask for (not 0, not SIGKILL) shows why.
+      op.process.once('exit', (code, signal) => {
+        if (code === 0 || signal === 'SIGKILL') return;
+        process.stderr.write(`[operator exit ${code ?? signal}]\n${op.logs.slice(-30).join('\n')}\n`);
+      });
+      return op;
+    },
     get,
     list: (kind, selector = MANAGED) =>
       (JSON.parse(must(kubectl, ['get', kind, '-n', ns, '-l', selector, '-o', 'json'])) as { items: Obj[] })
@@ -190,6 +197,13 @@ export function exited(op: RunningOperator): Promise<number | string | null> {
   if (op.process.exitCode !== null) return Promise.resolve(op.process.exitCode);
   if (op.process.signalCode !== null) return Promise.resolve(op.process.signalCode);
   return new Promise((resolve) => op.process.once('exit', (code, signal) => resolve(code ?? signal)));
+}
+
+/** Throws if the operator has exited: for polls that only make sense while it runs. */
+export function alive(op: RunningOperator): void {
+  const { exitCode, signalCode } = op.process;
+  if (exitCode !== null || signalCode !== null)
+    throw new Error(`the operator exited (${exitCode ?? signalCode})`);
 }
 
 /** Whether the HelloService's status reports its current generation. */
