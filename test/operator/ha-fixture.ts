@@ -146,13 +146,20 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
   };
 }
 
-/** A HelloService with one replica (kept small: the node is shared). */
+/**
+ * A HelloService with one replica and a tiny CPU request: the node is shared and has 2 cores; 20
+ * of the default (50m) plus their rollout surge do not fit beside everything else.
+ */
 export function helloService(name: string, message = `Hello from ${name}`): object {
   return {
     apiVersion: 'hello.operators.dev/v1alpha1',
     kind: 'HelloService',
     metadata: { name },
-    spec: { message, replicas: 1 },
+    spec: {
+      message,
+      replicas: 1,
+      resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+    },
   };
 }
 
