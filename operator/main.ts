@@ -141,7 +141,12 @@ async function run(argv: string[]): Promise<void> {
         {
           name: 'stop controllers',
           timeoutMs: config.gracefulShutdownTimeoutMs + 1000,
-          run: () => workers.stop(config.gracefulShutdownTimeoutMs),
+          run: async () => {
+            // Reconciles still running at the deadline were aborted: not a clean stop.
+            if (!(await workers.stop(config.gracefulShutdownTimeoutMs))) {
+              throw new Error('reconciles in flight at the deadline were aborted');
+            }
+          },
         },
         { name: 'release lease', timeoutMs: 5000, run: () => elector?.stop() },
         { name: 'flush events', timeoutMs: 3000, run: () => events.stop() },

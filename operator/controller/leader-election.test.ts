@@ -60,6 +60,7 @@ class MemoryLease {
   record: LeaseRecord | undefined;
   rv = 0;
   writes = 0;
+  reads = 0;
 }
 
 /** One process's view of the lease; `broken` fails its calls, `hung` never answers them. */
@@ -73,6 +74,7 @@ function lockFor(lease: MemoryLease) {
     describe: 'ops/hello-operator',
     async get() {
       await gate();
+      lease.reads++;
       return lease.record && { record: structuredClone(lease.record), resourceVersion: String(lease.rv) };
     },
     async create(record) {
@@ -81,6 +83,7 @@ function lockFor(lease: MemoryLease) {
       lease.record = structuredClone(record);
       lease.rv++;
       lease.writes++;
+      return String(lease.rv);
     },
     async update(record, rv) {
       await gate();
@@ -88,6 +91,7 @@ function lockFor(lease: MemoryLease) {
       lease.record = structuredClone(record);
       lease.rv++;
       lease.writes++;
+      return String(lease.rv);
     },
   };
   return { lock, state };
@@ -212,6 +216,42 @@ describe('LeaderElector', () => {
     // Meanwhile b waits out the lease and takes over; never both at once (checked by run).
     await run(15_000 + 8_800 - 10_000, a.e, b.e);
     expect(b.e.isLeader()).toBe(true);
+  });
+
+  it('renews with one update and no read while nobody else writes the Lease', async () => {
+    const lease = new MemoryLease();
+    const a = elector(lease, 'a');
+    all.push(a.e);
+    a.e.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [reads, writes] = [lease.reads, lease.writes];
+    await vi.advanceTimersByTimeAsync(10_000); // five renewals
+    expect(lease.writes - writes).toBe(5);
+    expect(lease.reads - reads).toBe(0);
+    expect(a.e.isLeader()).toBe(true);
+    expect(lease.record?.holderIdentity).toBe('a');
+    expect(lease.record?.renewTime?.getTime()).toBe(10_000);
+  });
+
+  it('stops leading at once when it finds the Lease held by another (a forced takeover)', async () => {
+    const lease = new MemoryLease();
+    const a = elector(lease, 'a');
+    all.push(a.e);
+    a.e.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.e.isLeader()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Another writes itself in as holder, for a long time.
+    lease.record = { ...(lease.record as LeaseRecord), holderIdentity: 'c', leaseDurationSeconds: 600 };
+    lease.rv++;
+    // The next renewal (at 2 s) sees it: no waiting for the renew deadline.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(a.e.isLeader()).toBe(false);
+    expect(a.seen.stopped).toBe(1);
+    expect(lease.record?.holderIdentity).toBe('c');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(a.seen.stopped).toBe(1);
+    expect(lease.record?.holderIdentity).toBe('c');
   });
 
   it('counts a renewal that hangs as failed, so a stuck API server still ends leadership in time', async () => {
