@@ -46,6 +46,15 @@ function positive(name: string, v: number): number {
   return v;
 }
 
+// Interrupted: the operator must not outlive the run (namespaces named bench-* may stay behind).
+let running: { process: { kill(signal: NodeJS.Signals): boolean } } | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    running?.process.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
 const t00 = performance.now();
 function progress(line: string): void {
   process.stdout.write(`[bench ${((performance.now() - t00) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
@@ -155,6 +164,7 @@ async function main(): Promise<void> {
     await opTracker.start(kinds, selector, hsKind);
     const extra = (process.env.BENCH_OPERATOR_ARGS ?? '').split(/\s+/).filter(Boolean);
     const op = await startOperator(bundle, kubeconfig, [`--workload-image=${workloadImage}`, ...extra]);
+    running = op;
     const sampler = new Sampler(op.pid);
     await waitReady(op.healthAddress);
     progress(`operator pid ${op.pid} ready (caches synced), ${sampler.last?.rssMiB.toFixed(0)} MiB RSS`);
@@ -218,6 +228,7 @@ async function main(): Promise<void> {
     );
     opTracker.stop();
     await op.stop();
+    running = undefined;
     progress('operator stopped; deleting its namespaces and waiting until they are gone');
     const gone = await deleteNamespaces(client, toCleanUp.splice(0), true);
     progress(`namespaces gone after ${gone.toFixed(1)} s`);
