@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fake-node mode for scale benchmarks: kwokctl (binary runtime, our binaries) with N kwok nodes.
-# It can run beside the real node (own ports). The controller-manager and scheduler get a client QPS of
-# 1000 instead of 20/50, which would otherwise pace every rollout of a scale run (kwokctl takes one
-# --extra-args per component). Writes .cluster/kubeconfig, or the file named by HELLO_KUBECONFIG_OUT (the fake-node tests use .cluster/fake-kubeconfig so they leave the real
+# It can run beside the real node (own ports). For scale runs: no client QPS limits (the controller-
+# manager's 20/s would pace every rollout) and a /16 Service range (the default /24 holds 254
+# Services; the route below covers the /16). Writes .cluster/kubeconfig, or the file named by HELLO_KUBECONFIG_OUT (the fake-node tests use .cluster/fake-kubeconfig so they leave the real
 # cluster's kubeconfig alone). Usage: up-fake.sh [N]   (npm run cluster:up -- --fake [N])
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -38,8 +38,7 @@ else
     --kube-apiserver-binary "$(bin kube-apiserver)" --kube-controller-manager-binary "$(bin kube-controller-manager)" \
     --kube-scheduler-binary "$(bin kube-scheduler)" --etcd-binary "$(bin etcd)" --kwok-controller-binary "$(bin kwok)" \
     --extra-args kube-apiserver=advertise-address=127.0.0.1 \
-    --extra-args kube-controller-manager=kube-api-qps=1000 \
-    --extra-args kube-scheduler=kube-api-qps=1000 \
+    --extra-args kube-apiserver=service-cluster-ip-range=10.0.0.0/16 --disable-qps-limits \
     >"$FAKE_DIR/kwokctl.log" 2>&1 8>&- 9>&- \
     || { tail -20 "$FAKE_DIR/kwokctl.log" >&2; die "kwokctl create cluster failed"; }
   "$kwokctl" get kubeconfig --name "$KWOK_CLUSTER" >"$out"
