@@ -46,6 +46,7 @@ export class Tracker {
   readonly ready = new Set<string>();
   readonly available = new Set<string>();
   readonly #aborts: AbortController[] = [];
+  #stopped = false;
   #changed: () => void = () => {};
 
   constructor(kc: KubeConfig, inScope: (namespace: string) => boolean) {
@@ -58,38 +59,46 @@ export class Tracker {
     const one = async (k: Kind, selector: string | undefined) => {
       const set = new Set<string>();
       this.present.set(k.kind, set);
+      // A watch the server refuses (429 at start) or ends (timeout) starts again: ADDED events for
+      // what exists are idempotent.
+      const again = (err: unknown) => {
+        if (this.#stopped) return;
+        if (err) process.stderr.write(`[bench] watch ${k.plural}: ${String(err)}; restarting\n`);
+        setTimeout(() => void begin(), 1000);
+      };
       const begin = async (): Promise<void> => {
-        const ac = await watch.watch(
-          path(k),
-          selector ? { labelSelector: selector, allowWatchBookmarks: false } : {},
-          (type: string, o: Obj) => {
-            const ns = o.metadata?.namespace ?? '';
-            if (!this.#inScope(ns)) return;
-            const key = `${ns}/${o.metadata?.name ?? ''}`;
-            if (type === 'DELETED') {
-              set.delete(key);
-              this.ready.delete(key);
-              this.available.delete(key);
-            } else {
-              set.add(key);
-              if (k.kind === 'Deployment') {
-                if (deploymentAvailable(o)) this.available.add(key);
-                else this.available.delete(key);
-              } else if (k === hello) {
-                if (helloReady(o)) this.ready.add(key);
-                else this.ready.delete(key);
+        if (this.#stopped) return;
+        const ac = await watch
+          .watch(
+            path(k),
+            selector ? { labelSelector: selector, allowWatchBookmarks: false } : {},
+            (type: string, o: Obj) => {
+              const ns = o.metadata?.namespace ?? '';
+              if (!this.#inScope(ns)) return;
+              const key = `${ns}/${o.metadata?.name ?? ''}`;
+              if (type === 'DELETED') {
+                set.delete(key);
+                this.ready.delete(key);
+                this.available.delete(key);
+              } else {
+                set.add(key);
+                if (k.kind === 'Deployment') {
+                  if (deploymentAvailable(o)) this.available.add(key);
+                  else this.available.delete(key);
+                } else if (k === hello) {
+                  if (helloReady(o)) this.ready.add(key);
+                  else this.ready.delete(key);
+                }
               }
-            }
-            this.#changed();
-          },
-          // A watch the server ends (timeout) starts again: ADDED events for what exists are idempotent.
-          (err: unknown) => {
-            if (this.#aborts.some((a) => a.signal.aborted)) return;
-            if (err) process.stderr.write(`[bench] watch ${k.plural} ended: ${String(err)}; restarting\n`);
-            setTimeout(() => void begin(), 200);
-          },
-        );
-        this.#aborts.push(ac);
+              this.#changed();
+            },
+            again,
+          )
+          .catch((err: unknown) => {
+            again(err);
+            return undefined;
+          });
+        if (ac) this.#aborts.push(ac);
       };
       await begin();
     };
@@ -130,6 +139,7 @@ export class Tracker {
   }
 
   stop(): void {
+    this.#stopped = true;
     for (const a of this.#aborts) a.abort();
   }
 }
