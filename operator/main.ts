@@ -3,13 +3,12 @@
 //   hello-operator [run] [flags]    reconcile HelloServices (the default)
 //   hello-operator render ...       print the children of HelloService files (no cluster)
 import { hostname } from 'node:os';
-import { CoordinationV1Api, EventsV1Api, Watch } from '@kubernetes/client-node';
+import { CoordinationV1Api, Watch } from '@kubernetes/client-node';
 import { ConfigError, HelpRequested, loadConfig, loadKubeConfig } from './config.ts';
 import {
   Controller,
   createMetricsRegistry,
   EventRecorder,
-  eventSink,
   HealthChecks,
   LeaderElector,
   type Listening,
@@ -21,6 +20,7 @@ import {
   startHealthServer,
   startMetricsServer,
 } from './controller/index.ts';
+import { restEventSink } from './kube/event-sink.ts';
 import { KubeClient } from './kube/rest.ts';
 import { createLogger } from './log.ts';
 import { Applier } from './reconcile/apply.ts';
@@ -65,7 +65,7 @@ async function run(argv: string[]): Promise<void> {
     enqueue: (key) => controller?.enqueue(key),
   });
   const events = new EventRecorder({
-    sink: eventSink(kc.makeApiClient(EventsV1Api)),
+    sink: restEventSink(client),
     reportingController: 'hello.operators.dev/hello-operator',
     reportingInstance: identity.slice(0, 128),
     log,

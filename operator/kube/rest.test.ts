@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { resourcePath } from './rest.ts';
+import { KubeClient, resourcePath } from './rest.ts';
 
 describe('resourcePath', () => {
   it('core and named groups, namespaced or not, objects and subresources', () => {
@@ -11,5 +15,37 @@ describe('resourcePath', () => {
     expect(resourcePath('hello.operators.dev/v1alpha1', 'helloservices', 'ns', 'x', 'status')).toBe(
       '/apis/hello.operators.dev/v1alpha1/namespaces/ns/helloservices/x/status',
     );
+  });
+});
+
+describe('KubeClient', () => {
+  it('keeps one connection pool: requests reuse keep-alive connections', async () => {
+    let connections = 0;
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"kind":"ConfigMap"}');
+    });
+    server.on('connection', () => connections++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const client = new KubeClient(kc);
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect(await client.get('/api/v1/namespaces/a/configmaps/b')).toEqual({ kind: 'ConfigMap' });
+      }
+      // One, or two when the first connection is not yet back in the pool as the second request goes.
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -75,6 +75,14 @@ export function resourcePath(
 
 export class KubeClient {
   readonly #kc: KubeConfig;
+  /**
+   * The connection pool of every request. client-node's applySecurityAuthentication builds a new
+   * undici Agent on each call: used as is, every request would open (and leave idle) a connection of
+   * its own, with a TLS handshake each. The first one is kept; later calls only refresh the
+   * headers (a token that rotates still works; a client certificate is read once).
+   */
+  #dispatcher: ReturnType<RequestContext['getDispatcher']>;
+  #hasDispatcher = false;
 
   constructor(kc: KubeConfig) {
     this.#kc = kc;
@@ -94,6 +102,10 @@ export class KubeClient {
     }
     const ctx = new RequestContext(url.toString(), method);
     await this.#kc.applySecurityAuthentication(ctx);
+    if (!this.#hasDispatcher) {
+      this.#dispatcher = ctx.getDispatcher();
+      this.#hasDispatcher = true;
+    }
     const headers: Record<string, string> = { ...(ctx.getHeaders() as Record<string, string>) };
     headers.accept = 'application/json';
     let body: string | undefined;
@@ -105,7 +117,7 @@ export class KubeClient {
       method,
       headers,
       body,
-      dispatcher: ctx.getDispatcher(),
+      dispatcher: this.#dispatcher,
       signal: options.signal,
     });
     const text = await response.text();

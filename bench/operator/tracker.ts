@@ -1,0 +1,145 @@
+// Follows what the benchmark waits for through watches (cheaper and more precise than polling
+// lists): per kind, which objects of the benchmark's namespaces exist; per HelloService whether it
+// is Ready=True; per Deployment whether it has rolled out and is available. Only loopback traffic to
+// the API server.
+import { type KubeConfig, Watch } from '@kubernetes/client-node';
+
+type Obj = {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    conditions?: { type?: string; status?: string }[];
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+};
+
+export type Kind = { apiVersion: string; kind: string; plural: string };
+
+const path = (k: Kind) =>
+  k.apiVersion.includes('/') ? `/apis/${k.apiVersion}/${k.plural}` : `/api/${k.apiVersion}/${k.plural}`;
+
+/** A Deployment whose current spec has rolled out and whose pods are all available. */
+export function deploymentAvailable(d: Obj): boolean {
+  const want = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+    (s.updatedReplicas ?? 0) === want &&
+    (s.replicas ?? 0) === want &&
+    (s.availableReplicas ?? 0) === want
+  );
+}
+
+export function helloReady(hs: Obj): boolean {
+  return hs.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+export class Tracker {
+  readonly #kc: KubeConfig;
+  readonly #inScope: (namespace: string) => boolean;
+  /** kind → keys present */
+  readonly present = new Map<string, Set<string>>();
+  readonly ready = new Set<string>();
+  readonly available = new Set<string>();
+  readonly #aborts: AbortController[] = [];
+  #stopped = false;
+  #changed: () => void = () => {};
+
+  constructor(kc: KubeConfig, inScope: (namespace: string) => boolean) {
+    this.#kc = kc;
+    this.#inScope = inScope;
+  }
+
+  async start(kinds: Kind[], labelSelector: string, hello?: Kind): Promise<void> {
+    const watch = new Watch(this.#kc);
+    const one = async (k: Kind, selector: string | undefined) => {
+      const set = new Set<string>();
+      this.present.set(k.kind, set);
+      // A watch the server refuses (429 at start) or ends (timeout) starts again: ADDED events for
+      // what exists are idempotent.
+      const again = (err: unknown) => {
+        if (this.#stopped) return;
+        if (err) process.stderr.write(`[bench] watch ${k.plural}: ${String(err)}; restarting\n`);
+        setTimeout(() => void begin(), 1000);
+      };
+      const begin = async (): Promise<void> => {
+        if (this.#stopped) return;
+        const ac = await watch
+          .watch(
+            path(k),
+            selector ? { labelSelector: selector, allowWatchBookmarks: false } : {},
+            (type: string, o: Obj) => {
+              const ns = o.metadata?.namespace ?? '';
+              if (!this.#inScope(ns)) return;
+              const key = `${ns}/${o.metadata?.name ?? ''}`;
+              if (type === 'DELETED') {
+                set.delete(key);
+                this.ready.delete(key);
+                this.available.delete(key);
+              } else {
+                set.add(key);
+                if (k.kind === 'Deployment') {
+                  if (deploymentAvailable(o)) this.available.add(key);
+                  else this.available.delete(key);
+                } else if (k === hello) {
+                  if (helloReady(o)) this.ready.add(key);
+                  else this.ready.delete(key);
+                }
+              }
+              this.#changed();
+            },
+            again,
+          )
+          .catch((err: unknown) => {
+            again(err);
+            return undefined;
+          });
+        if (ac) this.#aborts.push(ac);
+      };
+      await begin();
+    };
+    await Promise.all([
+      ...kinds.map((k) => one(k, labelSelector)),
+      ...(hello ? [one(hello, undefined)] : []),
+    ]);
+  }
+
+  count(kind: string): number {
+    return this.present.get(kind)?.size ?? 0;
+  }
+
+  /** Resolves when `done()` is true, checked on every watch event and every 250 ms. */
+  until(done: () => boolean, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (done()) return resolve(performance.now());
+      const timer = setInterval(check, 250);
+      const deadline = setTimeout(() => {
+        clearInterval(timer);
+        this.#changed = () => {};
+        reject(new Error(`timed out after ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      function finish(at: number) {
+        clearInterval(timer);
+        clearTimeout(deadline);
+        resolve(at);
+      }
+      const self = this;
+      function check() {
+        if (done()) {
+          self.#changed = () => {};
+          finish(performance.now());
+        }
+      }
+      this.#changed = check;
+    });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const a of this.#aborts) a.abort();
+  }
+}
