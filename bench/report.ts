@@ -85,7 +85,8 @@ export function formatTable(runs: Measurement[], ratios: RatioRow[]): string {
   return `${align(table)}\n\n${align(ratioTable)}`;
 }
 
-function align(rows: string[][]): string {
+/** Rows as columns: the first left-aligned, the rest right-aligned. */
+export function align(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows
     .map((r) =>

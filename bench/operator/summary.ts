@@ -1,6 +1,8 @@
 // The result table of `npm run bench:operator`: the operator's run, the floor (the same children
 // applied straight), the ratios, and the issue's aims beside them. Pure: numbers in, text out.
 
+import { align } from '../report.ts';
+
 export interface OperatorRun {
   n: number;
   /** Seconds from the first create until every child exists. */
@@ -99,13 +101,4 @@ export function formatReport(op: OperatorRun, floor: FloorRun | undefined): stri
     ]),
   );
   return parts.join('\n\n');
-}
-
-function align(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
-    )
-    .join('\n');
 }
