@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig, V1MicroTime } from '@kubernetes/client-node';
+import { V1MicroTime } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { restEventSink } from './event-sink.ts';
+import { loopbackKubeConfig } from './loopback-testing.ts';
 import { KubeClient } from './rest.ts';
 
 describe('restEventSink', () => {
@@ -28,13 +29,7 @@ describe('restEventSink', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = loopbackKubeConfig(port);
     const sink = restEventSink(new KubeClient(kc));
     try {
       const t = Date.UTC(2026, 0, 2, 3, 4, 5, 678);

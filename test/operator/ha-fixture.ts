@@ -10,6 +10,7 @@ import {
   kubectlFor,
   metric,
   must,
+  type Obj,
   type RunningOperator,
   rbacManifests,
   scrape,
@@ -19,21 +20,7 @@ import {
   workloadImage,
 } from './operator-process.ts';
 
-export type Obj = {
-  metadata: {
-    name: string;
-    uid: string;
-    resourceVersion: string;
-    generation?: number;
-    labels?: Record<string, string>;
-    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
-  };
-  // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON, read field by field in assertions
-  spec?: Record<string, any>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  status?: Record<string, any>;
-  data?: Record<string, string>;
-};
+export type { Obj };
 
 /** The children every default HelloService gets (examples/hello.yaml). */
 export const CHILD_KINDS = [

@@ -13,6 +13,24 @@ import { kubectlPath } from '../cluster/paths.ts';
 
 export { eventually } from '../cluster/kube.ts';
 
+/** An object as kubectl prints it in JSON, typed only as far as the tests read it. */
+export type Obj = {
+  metadata: {
+    name: string;
+    uid: string;
+    resourceVersion: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON, read field by field in assertions
+  spec?: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  status?: Record<string, any>;
+  data?: Record<string, string>;
+};
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const workloadImage = 'localhost/hello-workload:dev';
 

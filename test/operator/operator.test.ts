@@ -13,6 +13,7 @@ import {
   kubectlFor,
   metric,
   must,
+  type Obj,
   type RunningOperator,
   rbacManifests,
   repoRoot,
@@ -23,23 +24,6 @@ import {
   tokenKubeconfig,
   workloadImage,
 } from './operator-process.ts';
-
-type Obj = {
-  metadata: {
-    name: string;
-    uid: string;
-    resourceVersion: string;
-    generation?: number;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
-  };
-  // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON, read field by field in assertions
-  spec?: Record<string, any>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  status?: Record<string, any>;
-  data?: Record<string, string>;
-};
 
 const suffix = randomBytes(3).toString('hex');
 const opNs = `ctl-op-${suffix}`;
