@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds our images offline with buildah and loads them into the node's containerd:
 #   localhost/hello-workload:dev (Dockerfile.workload), localhost/hello-operator:dev (Dockerfile.operator)
+# HELLO_IMAGE_TAG=other builds :other instead (a second tree's images beside the first's).
 # The base is a local image made from the npm `node` binary and the glibc libraries it links, laid
 # out like the default upstream base (node at /nodejs/bin/node, user nonroot 65532, no shell).
 set -euo pipefail
@@ -37,7 +38,7 @@ fi
 "$HERE/bundle.sh" workload operator
 node_up=false; [[ -S $SOCK ]] && ctr --address "$SOCK" version >/dev/null 2>&1 && node_up=true
 for app in workload operator; do
-  img="localhost/hello-$app:dev"
+  img="localhost/hello-$app:${HELLO_IMAGE_TAG:-dev}"
   if [[ ! -f dist/$app/main.mjs || ! -f $app/main.ts ]]; then log "image $img: skipped ($app/main.ts does not exist yet)"; continue; fi
   t=$(date +%s)
   buildah bud --quiet --pull=never --layers=false --build-arg "BASE=$BASE" -f "Dockerfile.$app" -t "$img" . >/dev/null
