@@ -24,6 +24,9 @@ cache_dir_of() {
     kube-score) echo "$CACHE/kube-score-$KUBE_SCORE_VERSION" ;;
     kubeconform) echo "$CACHE/kubeconform-$KUBECONFORM_VERSION" ;;
     pause) echo "$CACHE/pause-$PAUSE_VERSION" ;;
+    prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
+    prometheus-operator|prometheus-config-reloader|monitoring-crds)
+      echo "$CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION" ;;
     *) die "unknown binary $1" ;;
   esac
 }
