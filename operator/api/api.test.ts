@@ -191,7 +191,6 @@ describe('defaults', () => {
       tmp: { sizeLimit: '64Mi', medium: 'Disk' },
       podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
       networkPolicy: { enabled: true },
-      monitoring: { enabled: false, interval: '30s' },
     });
     expect(desiredReplicas(spec)).toBe(DEFAULT_REPLICAS);
   });

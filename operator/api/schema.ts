@@ -427,8 +427,9 @@ const monitoring: SchemaNode = {
   description:
     'A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes ' +
     "the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring " +
-    'condition says so and nothing else changes (Ready is not affected).',
-  default: {},
+    'condition says so and nothing else changes (Ready is not affected). Absent means off.',
+  // No default for the object itself: the API server then leaves HelloServices that do not set it
+  // exactly as they were, which an operator of an older version (that rejects unknown fields) needs.
   properties: {
     enabled: {
       type: 'boolean',

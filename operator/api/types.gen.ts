@@ -110,7 +110,7 @@ export interface NetworkPolicySettings {
   from?: NetworkPolicyPeer[];
 }
 
-/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). */
+/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
 export interface MonitoringSettings {
   /** Create the ServiceMonitor. Default false. */
   enabled?: boolean;
@@ -144,7 +144,7 @@ export interface HelloServiceSpec {
   podDisruptionBudget?: PodDisruptionBudgetSettings;
   /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy?: NetworkPolicySettings;
-  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). */
+  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
   monitoring?: MonitoringSettings;
 }
 
@@ -244,7 +244,7 @@ export interface DefaultedNetworkPolicySettings {
   from?: DefaultedNetworkPolicyPeer[];
 }
 
-/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). */
+/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
 export interface DefaultedMonitoringSettings {
   /** Create the ServiceMonitor. Default false. */
   enabled: boolean;
@@ -278,8 +278,8 @@ export interface DefaultedHelloServiceSpec {
   podDisruptionBudget: DefaultedPodDisruptionBudgetSettings;
   /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy: DefaultedNetworkPolicySettings;
-  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). */
-  monitoring: DefaultedMonitoringSettings;
+  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
+  monitoring?: DefaultedMonitoringSettings;
 }
 
 /** One aspect of the HelloService's state (metav1.Condition). */

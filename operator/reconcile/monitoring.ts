@@ -87,7 +87,7 @@ export async function reconcileServiceMonitor(c: MonitoringContext): Promise<num
     c.draft,
     true,
     'ServiceMonitorApplied',
-    `ServiceMonitor ${quoted} asks Prometheus to scrape /metrics of every pod every ${c.hs.spec.monitoring.interval}.`,
+    `ServiceMonitor ${quoted} asks Prometheus to scrape /metrics of every pod every ${desired.spec.endpoints[0]?.interval}.`,
   );
   return undefined;
 }

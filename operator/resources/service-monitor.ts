@@ -40,7 +40,7 @@ export function buildServiceMonitor(
   settings: OperatorSettings,
 ): ServiceMonitor | undefined {
   const monitoring = hs.spec.monitoring;
-  if (!monitoring.enabled) return undefined;
+  if (!monitoring?.enabled) return undefined;
   const meta = childMeta(hs, settings);
   // The operator's own labels win over the user's, as for every child.
   meta.labels = { ...monitoring.labels, ...childLabels(hs, settings) };
