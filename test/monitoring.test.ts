@@ -10,7 +10,7 @@
 // monitoring.coreos.com CRDs at the start (a fresh cluster), the test first proves that a HelloService
 // asking for monitoring says so in a condition and is Ready anyway, and removes the CRDs at the end.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -86,7 +86,20 @@ describe('monitoring on a real cluster', () => {
       must(kubectl, ['create', 'namespace', n]);
       must(kubectl, ['label', 'namespace', n, 'hello-operator.test=true', `${SELECTOR_LABEL}=${suffix}`]);
     }
-    // The kustomize base's RBAC and controller, confined to this test.
+    // The kustomize base's RBAC and controller, confined to this test. The files are copied (their
+    // own kustomizations pin the namespace, which would leave the bindings pointing there).
+    const files: string[] = [];
+    for (const part of ['rbac', 'manager']) {
+      for (const f of readdirSync(join(repoRoot, 'deploy', part))) {
+        if (!f.endsWith('.yaml') || f === 'kustomization.yaml') continue;
+        const text = readFileSync(join(repoRoot, 'deploy', part, f), 'utf8');
+        writeFileSync(
+          join(dir.path, f),
+          text.replaceAll('namespace: hello-operator-system', `namespace: ${opNs}`),
+        );
+        files.push(f);
+      }
+    }
     writeFileSync(
       join(dir.path, 'kustomization.yaml'),
       stringify({
@@ -94,7 +107,7 @@ describe('monitoring on a real cluster', () => {
         kind: 'Kustomization',
         namespace: opNs,
         namePrefix: `obs-${suffix}-`,
-        resources: [join(repoRoot, 'deploy', 'rbac'), join(repoRoot, 'deploy', 'manager')],
+        resources: files,
         images: [
           { name: 'ghcr.io/hello-operator/hello-operator', newName: 'localhost/hello-operator', newTag: tag },
         ],
