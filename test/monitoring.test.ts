@@ -43,8 +43,9 @@ describe('monitoring on a real cluster', () => {
   const adminPath = inject('kubeconfig');
   const kubectl: Kubectl = kubectlFor(adminPath);
   const dir = tempDir();
-  // Whether the cluster had the CRDs before this test (then they are not ours to remove).
-  let crdsBefore = true;
+  // Whether the cluster had the CRDs before this test (then they are not ours to remove). Asked while
+  // the tests are collected, since it decides which of them run.
+  const crdsBefore = kubectl(['get', 'crd', SERVICE_MONITOR_CRD]).status === 0;
   let prometheus = '';
 
   const get = (kind: string, name: string, namespace = ns): Obj | undefined => {
@@ -80,7 +81,6 @@ describe('monitoring on a real cluster', () => {
     api<{ result: PromResult[] }>(`/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
 
   beforeAll(async () => {
-    crdsBefore = kubectl(['get', 'crd', SERVICE_MONITOR_CRD]).status === 0;
     installCrd(kubectl);
     for (const n of [opNs, ns]) {
       must(kubectl, ['create', 'namespace', n]);
