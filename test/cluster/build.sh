@@ -2,7 +2,7 @@
 # Builds every binary the local cluster needs from Go modules into a per-version cache outside the
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
-#                                      kube-score kubeconform   (default: all)
+#                                      kube-score kubeconform helm actionlint   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -125,9 +125,21 @@ build_traefik() {
   install_into "$(cache_dir_of traefik)" out
 }
 
+build_helm() {
+  have helm && { log "helm $HELM_VERSION: cached"; return; }
+  # Helm 4 needs a newer Go than Kubernetes does; say so rather than fail deep in the build.
+  ((gominor >= 26)) || die "Go $gov is too old: helm $HELM_VERSION needs Go >= 1.26"
+  log "helm $HELM_VERSION: building (cold: ~4 min)"
+  local out; out=$(mktemp -d)
+  # The version goes in by ldflags as helm's Makefile does: charts and `helm version` read it.
+  run_logged helm env GOBIN="$out" go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  install_into "$(cache_dir_of helm)" "$out"
+}
+
 build_debs() { "$HERE/install-debs.sh"; }
 
-ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform)
+ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -142,6 +154,8 @@ for piece in "${pieces[@]}"; do
     traefik) build_traefik ;;
     kube-score) go_install kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" ;;
     kubeconform) go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
+    helm) build_helm ;;
+    actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"
