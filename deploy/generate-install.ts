@@ -1,0 +1,9 @@
+// `npm run generate:install`: writes deploy/install.yaml and the Helm chart's CRD from their source.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../test/cluster/paths.ts';
+import { CHART_CRD_PATH, chartCrd, INSTALL_PATH, installYaml } from './install.ts';
+
+writeFileSync(join(repoRoot, INSTALL_PATH), installYaml());
+writeFileSync(join(repoRoot, CHART_CRD_PATH), chartCrd());
+console.log(`wrote ${INSTALL_PATH} and ${CHART_CRD_PATH}`);

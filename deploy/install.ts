@@ -1,0 +1,36 @@
+// deploy/install.yaml and the Helm chart's CRD are generated from the one source of truth, the
+// kustomize base (deploy/) and crds/: these functions compute what the files must hold.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CRD_PATH } from '../operator/api/crd.ts';
+import { repoRoot } from '../test/cluster/paths.ts';
+
+export const INSTALL_PATH = 'deploy/install.yaml';
+export const CHART_DIR = 'deploy/helm/hello-operator';
+export const CHART_CRD_PATH = join(CHART_DIR, 'crds', 'hello.operators.dev_helloservices.yaml');
+
+/** `kubectl kustomize dir` with the kubectl the cluster scripts built; throws with kubectl's words. */
+export function kustomize(dir: string): string {
+  const r = spawnSync('bash', [join(repoRoot, 'test/cluster/tool.sh'), 'kubectl', 'kustomize', dir], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** install.yaml: the kustomize base as one file, with a header saying where it comes from. */
+export function installYaml(): string {
+  return [
+    '# hello-operator: everything in one file, generated from the kustomize base in deploy/ by',
+    '# `npm run generate:install` (do not edit). Install or upgrade with:',
+    '#   kubectl apply --server-side -f install.yaml',
+    kustomize('deploy'),
+  ].join('\n');
+}
+
+/** The chart's crds/ copy: byte for byte the generated CRD. */
+export function chartCrd(): string {
+  return readFileSync(join(repoRoot, CRD_PATH), 'utf8');
+}
