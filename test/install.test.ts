@@ -308,8 +308,16 @@ describe('the Helm chart', () => {
     try {
       const current = await packaged(version as string);
       await helm(['upgrade', release, current, '--wait', '--timeout', '4m', ...values()]);
-      const newOperators = await operatorPods();
-      expect(newOperators.filter((p) => oldOperators.includes(p))).toEqual([]);
+      // The old pods drain (up to the grace period) after the rollout counts as done.
+      const newOperators = await eventually(
+        'the old operator pods to be gone',
+        async () => {
+          const pods = await operatorPods();
+          return pods.some((p) => oldOperators.includes(p)) ? undefined : pods;
+        },
+        60_000,
+      );
+      expect(newOperators).toHaveLength(2);
       // A new pod leads and has reconciled the HelloService (its own metrics say so).
       const leader = await eventually('a new operator pod to lead and reconcile', async () => {
         const holder = (
