@@ -94,7 +94,10 @@ export function rbacManifests(namespace: string, suffix: string): string {
       readFileSync(join(repoRoot, 'deploy', 'rbac', f), 'utf8')
         .replaceAll('name: hello-operator-manager', `name: hello-operator-manager-${suffix}`)
         // kustomize sets the ServiceAccount subject's namespace; so do we.
-        .replace(/^(  - kind: ServiceAccount\n    name: hello-operator\n)/m, `$1    namespace: ${namespace}\n`),
+        .replace(
+          /^( {2}- kind: ServiceAccount\n {4}name: hello-operator\n)/m,
+          `$1    namespace: ${namespace}\n`,
+        ),
     )
     .join('\n---\n');
 }
