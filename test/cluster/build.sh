@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-command -v go >/dev/null || die "Go is not installed (need Go >= 1.25 on PATH; see README 'Local cluster')"
+command -v go >/dev/null || die "Go is not installed (need Go >= 1.26 on PATH; see README 'Local cluster')"
 gov=$(go env GOVERSION); gominor=${gov#go1.}; gominor=${gominor%%.*}
 [[ $gominor =~ ^[0-9]+$ ]] && ((gominor >= 25)) || die "Go $gov is too old: Kubernetes $KUBERNETES_VERSION needs Go >= 1.25"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
