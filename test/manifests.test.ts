@@ -12,7 +12,7 @@
 // 4. actionlint finds nothing in .github/workflows.
 //
 // kube-linter is not used: its module cannot be fetched through the Go module proxy.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -370,6 +370,46 @@ describe('validation of every manifest set we ship', () => {
         expect(r.code).toBe(0);
       });
     }
+  });
+});
+
+describe('the GitOps examples (deploy/gitops)', () => {
+  // No schemas for Flux's and Argo CD's kinds without their CRDs: checked for what they point at.
+  const flux = docsOf(read('deploy/gitops/flux/helm-release.yaml'));
+  const fluxKustomize = docsOf(read('deploy/gitops/flux/kustomization.yaml'));
+  const argo = docsOf(read('deploy/gitops/argocd/application.yaml'));
+  const release = read('.github/workflows/release.yml');
+  // biome-ignore lint/suspicious/noExplicitAny: custom kinds, read field by field
+  const find = (objs: Obj[], kind: string) => objs.find((o) => o.kind === kind) as any;
+
+  it('Flux and Argo CD pull the chart from where release.yml pushes it', () => {
+    expect(release).toContain('helm push "dist/hello-operator-$version.tgz" "oci://ghcr.io/$owner/charts"');
+    expect(find(flux, 'OCIRepository').spec.url).toBe('oci://ghcr.io/hello-operator/charts/hello-operator');
+    const app = find(argo, 'Application').spec.source;
+    expect([app.repoURL, app.chart]).toEqual(['ghcr.io/hello-operator/charts', 'hello-operator']);
+  });
+
+  it('their Helm values pass the chart schema and render', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hello-gitops-'));
+    try {
+      const sets = [
+        find(flux, 'HelmRelease').spec.values,
+        find(argo, 'Application').spec.source.helm.valuesObject,
+      ];
+      for (const [i, values] of sets.entries()) {
+        const file = join(dir, `values-${i}.yaml`);
+        writeFileSync(file, stringify(values));
+        expect(docsOf(await helmTemplate(['--values', file])).map((o) => o.kind)).toContain('Deployment');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the Flux Kustomization builds the kustomize base it names', () => {
+    const k = find(fluxKustomize, 'Kustomization').spec;
+    expect(k.path).toBe('./deploy');
+    expect(docsOf(kustomize(k.path)).map(keyOf)).toEqual(docsOf(read(INSTALL_PATH)).map(keyOf));
   });
 });
 
