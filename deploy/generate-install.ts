@@ -2,8 +2,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/cluster/paths.ts';
-import { CHART_CRD_PATH, chartCrd, INSTALL_PATH, installYaml } from './install.ts';
+import {
+  CHART_CRD_PATH,
+  CHART_RULE_SPEC_PATH,
+  chartCrd,
+  chartPrometheusRuleSpec,
+  INSTALL_PATH,
+  installYaml,
+} from './install.ts';
 
 writeFileSync(join(repoRoot, INSTALL_PATH), installYaml());
 writeFileSync(join(repoRoot, CHART_CRD_PATH), chartCrd());
 console.log(`wrote ${INSTALL_PATH} and ${CHART_CRD_PATH}`);
+const rules = chartPrometheusRuleSpec();
+if (rules !== undefined) {
+  writeFileSync(join(repoRoot, CHART_RULE_SPEC_PATH), rules);
+  console.log(`wrote ${CHART_RULE_SPEC_PATH}`);
+}

@@ -1,14 +1,17 @@
 // deploy/install.yaml and the Helm chart's CRD are generated from the one source of truth, the
 // kustomize base (deploy/) and crds/: these functions compute what the files must hold.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { CRD_PATH } from '../operator/api/crd.ts';
 import { repoRoot } from '../test/cluster/paths.ts';
 
 export const INSTALL_PATH = 'deploy/install.yaml';
 export const CHART_DIR = 'deploy/helm/hello-operator';
 export const CHART_CRD_PATH = join(CHART_DIR, 'crds', 'hello.operators.dev_helloservices.yaml');
+export const MONITORING_RULE_PATH = 'deploy/monitoring/prometheus_rule.yaml';
+export const CHART_RULE_SPEC_PATH = join(CHART_DIR, 'files', 'prometheus-rule-spec.yaml');
 
 /** `kubectl kustomize dir` with the kubectl the cluster scripts built; throws with kubectl's words. */
 export function kustomize(dir: string): string {
@@ -33,4 +36,15 @@ export function installYaml(): string {
 /** The chart's crds/ copy: byte for byte the generated CRD. */
 export function chartCrd(): string {
   return readFileSync(join(repoRoot, CRD_PATH), 'utf8');
+}
+
+/** The chart's PrometheusRule spec: the one of deploy/monitoring (the alerts' source), once it exists. */
+export function chartPrometheusRuleSpec(): string | undefined {
+  const source = join(repoRoot, MONITORING_RULE_PATH);
+  if (!existsSync(source)) return undefined;
+  const rule = parse(readFileSync(source, 'utf8')) as { spec: unknown };
+  return [
+    `# Generated from ${MONITORING_RULE_PATH} by \`npm run generate:install\` (do not edit).`,
+    stringify(rule.spec, { lineWidth: 0 }),
+  ].join('\n');
 }

@@ -1,7 +1,7 @@
 // Everything we ship, checked before anyone installs it (docs/install.md, "Validation"):
 //
-// 1. deploy/install.yaml and the chart's crds/ are what `npm run generate:install` makes of their
-//    sources (the kustomize base, crds/): a stale copy fails here.
+// 1. deploy/install.yaml, the chart's crds/ and its alerts are what `npm run generate:install` makes
+//    of their sources (the kustomize base, crds/, deploy/monitoring): a stale copy fails here.
 // 2. The Helm chart with default values renders the objects of the kustomize base, after dropping
 //    Helm's own labels; values.schema.json and the chart's checks refuse bad values, naming them.
 // 3. Every manifest set (the kustomize base, deploy/local, install.yaml, the chart with several value
@@ -21,10 +21,13 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   CHART_CRD_PATH,
   CHART_DIR,
+  CHART_RULE_SPEC_PATH,
   chartCrd,
+  chartPrometheusRuleSpec,
   INSTALL_PATH,
   installYaml,
   kustomize,
+  MONITORING_RULE_PATH,
 } from '../deploy/install.ts';
 import { CRD_PATH } from '../operator/api/crd.ts';
 import { render } from '../operator/render.ts';
@@ -123,6 +126,14 @@ describe('generated install files', () => {
   it(`${CHART_CRD_PATH} is ${CRD_PATH} (else: npm run generate:install)`, () => {
     expect(read(CHART_CRD_PATH)).toBe(chartCrd());
   });
+
+  const rules = chartPrometheusRuleSpec();
+  it.skipIf(rules === undefined)(
+    `${CHART_RULE_SPEC_PATH} holds the alerts of ${MONITORING_RULE_PATH}`,
+    () => {
+      expect(read(CHART_RULE_SPEC_PATH)).toBe(rules);
+    },
+  );
 
   it('install.yaml holds every object of deploy/, the CRD and the namespace first', () => {
     const objects = docsOf(read(INSTALL_PATH));
