@@ -7,13 +7,19 @@ import {
   CHART_RULE_SPEC_PATH,
   chartCrd,
   chartPrometheusRuleSpec,
+  chartRbacRules,
   INSTALL_PATH,
   installYaml,
+  RBAC_RULE_FILES,
 } from './install.ts';
 
 writeFileSync(join(repoRoot, INSTALL_PATH), installYaml());
 writeFileSync(join(repoRoot, CHART_CRD_PATH), chartCrd());
 console.log(`wrote ${INSTALL_PATH} and ${CHART_CRD_PATH}`);
+for (const [source, copy] of Object.entries(RBAC_RULE_FILES)) {
+  writeFileSync(join(repoRoot, copy), chartRbacRules(source as keyof typeof RBAC_RULE_FILES));
+  console.log(`wrote ${copy}`);
+}
 const rules = chartPrometheusRuleSpec();
 if (rules !== undefined) {
   writeFileSync(join(repoRoot, CHART_RULE_SPEC_PATH), rules);

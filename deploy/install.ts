@@ -10,6 +10,11 @@ import { repoRoot } from '../test/cluster/paths.ts';
 export const INSTALL_PATH = 'deploy/install.yaml';
 export const CHART_DIR = 'deploy/helm/hello-operator';
 export const CHART_CRD_PATH = join(CHART_DIR, 'crds', 'hello.operators.dev_helloservices.yaml');
+/** The chart's RBAC rules, copied from deploy/rbac (the one place they are written). */
+export const RBAC_RULE_FILES = {
+  'deploy/rbac/role.yaml': join(CHART_DIR, 'files', 'manager-rules.yaml'),
+  'deploy/rbac/leader_election_role.yaml': join(CHART_DIR, 'files', 'leader-election-rules.yaml'),
+} as const;
 export const MONITORING_RULE_PATH = 'deploy/monitoring/prometheus_rule.yaml';
 export const CHART_RULE_SPEC_PATH = join(CHART_DIR, 'files', 'prometheus-rule-spec.yaml');
 
@@ -46,5 +51,14 @@ export function chartPrometheusRuleSpec(): string | undefined {
   return [
     `# Generated from ${MONITORING_RULE_PATH} by \`npm run generate:install\` (do not edit).`,
     stringify(rule.spec, { lineWidth: 0 }),
+  ].join('\n');
+}
+
+/** A Role's or ClusterRole's rules as the chart's copy holds them. */
+export function chartRbacRules(source: keyof typeof RBAC_RULE_FILES): string {
+  const role = parse(readFileSync(join(repoRoot, source), 'utf8')) as { rules: unknown };
+  return [
+    `# Generated from ${source} by \`npm run generate:install\` (do not edit).`,
+    stringify(role.rules, { lineWidth: 0 }),
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 // Everything we ship, checked before anyone installs it (docs/install.md, "Validation"):
 //
-// 1. deploy/install.yaml, the chart's crds/ and its alerts are what `npm run generate:install` makes
-//    of their sources (the kustomize base, crds/, deploy/monitoring): a stale copy fails here.
+// 1. deploy/install.yaml, the chart's crds/, RBAC rules and alerts are what `npm run generate:install`
+//    makes of their sources (the kustomize base, crds/, deploy/rbac, deploy/monitoring): a stale copy
+//    fails here.
 // 2. The Helm chart with default values renders the objects of the kustomize base, after dropping
 //    Helm's own labels; values.schema.json and the chart's checks refuse bad values, naming them.
 // 3. Every manifest set (the kustomize base, deploy/local, install.yaml, the chart with several value
@@ -24,10 +25,12 @@ import {
   CHART_RULE_SPEC_PATH,
   chartCrd,
   chartPrometheusRuleSpec,
+  chartRbacRules,
   INSTALL_PATH,
   installYaml,
   kustomize,
   MONITORING_RULE_PATH,
+  RBAC_RULE_FILES,
 } from '../deploy/install.ts';
 import { CRD_PATH } from '../operator/api/crd.ts';
 import { render } from '../operator/render.ts';
@@ -126,6 +129,12 @@ describe('generated install files', () => {
   it(`${CHART_CRD_PATH} is ${CRD_PATH} (else: npm run generate:install)`, () => {
     expect(read(CHART_CRD_PATH)).toBe(chartCrd());
   });
+
+  for (const [source, copy] of Object.entries(RBAC_RULE_FILES)) {
+    it(`${copy} holds the rules of ${source} (else: npm run generate:install)`, () => {
+      expect(read(copy)).toBe(chartRbacRules(source as keyof typeof RBAC_RULE_FILES));
+    });
+  }
 
   const rules = chartPrometheusRuleSpec();
   it.skipIf(rules === undefined)(
