@@ -24,7 +24,8 @@ import { restEventSink } from './kube/event-sink.ts';
 import { KubeClient } from './kube/rest.ts';
 import { createLogger } from './log.ts';
 import { Applier } from './reconcile/apply.ts';
-import { readyGauge } from './reconcile/metrics.ts';
+import { readyGauge, replicaGauges } from './reconcile/metrics.ts';
+import { serviceMonitorDiscovery } from './reconcile/monitoring.ts';
 import { clusterChecks, readerOf } from './reconcile/reads.ts';
 import { createReconciler } from './reconcile/reconcile.ts';
 import { main as renderMain } from './render-cli.ts';
@@ -75,10 +76,12 @@ async function run(argv: string[]): Promise<void> {
     children: watches.children,
     read: readerOf(client),
     checks: clusterChecks(client),
+    monitoring: serviceMonitorDiscovery(client),
     applier: new Applier(client, runtime),
     events,
     settings: operatorSettings({ workloadImage: config.workloadImage }),
     onReady: readyGauge(registry),
+    onStatus: replicaGauges(registry),
   });
   controller = new Controller({
     name: 'helloservice',

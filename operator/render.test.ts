@@ -44,6 +44,18 @@ describe('render', () => {
     ]);
   });
 
+  it('adds the ServiceMonitor only when spec.monitoring.enabled', () => {
+    const doc = (monitoring: unknown) =>
+      hs('m', `  message: hi\n  monitoring: ${JSON.stringify(monitoring)}`);
+    const kinds = (text: string) => {
+      const r = render(text);
+      if (!r.ok) throw new Error(r.errors.join('\n'));
+      return r.children.map((c) => c.kind);
+    };
+    expect(kinds(doc({ enabled: true }))).toContain('ServiceMonitor');
+    expect(kinds(doc({ enabled: false }))).not.toContain('ServiceMonitor');
+  });
+
   it('uses the operator settings', () => {
     const result = render(hs('x', '  message: hi'), operatorSettings({ workloadImage: 'example/hello:2' }));
     expect(result.ok && result.yaml).toContain('image: example/hello:2');

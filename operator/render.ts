@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { GROUP } from './api/schema.ts';
 import { formatErrors, validateHelloService } from './api/validate.ts';
 import { type Child, desiredChildren } from './resources/children.ts';
+import { buildServiceMonitor } from './resources/service-monitor.ts';
 import { defaultOperatorSettings, type OperatorSettings } from './resources/settings.ts';
 
 export type RenderResult =
@@ -79,6 +80,9 @@ export function render(
     }
     seen.add(key);
     children.push(...desiredChildren({ ...hs, metadata }, settings));
+    // Applied by the operator only where the cluster serves the CRD; shown whenever asked for.
+    const serviceMonitor = buildServiceMonitor({ ...hs, metadata }, settings);
+    if (serviceMonitor) children.push(serviceMonitor as unknown as Child);
   });
   if (errors.length > 0) return { ok: false, errors };
   if (children.length === 0) return { ok: false, errors: [`${prefix}no HelloService found`] };

@@ -427,6 +427,38 @@ const networkPolicy: SchemaNode = {
   },
 };
 
+/** A Prometheus duration, as the ServiceMonitor's endpoint interval takes it (e.g. 30s, 1m30s). */
+export const PROMETHEUS_DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d|w|y))+$';
+
+const monitoring: SchemaNode = {
+  type: 'object',
+  tsName: 'MonitoringSettings',
+  description:
+    'A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes ' +
+    "the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring " +
+    'condition says so and nothing else changes (Ready is not affected). Absent means off.',
+  // No default for the object itself: the API server then leaves HelloServices that do not set it
+  // exactly as they were, which an operator of an older version (that rejects unknown fields) needs.
+  properties: {
+    enabled: {
+      type: 'boolean',
+      description: 'Create the ServiceMonitor. Default false.',
+      default: false,
+    },
+    interval: {
+      type: 'string',
+      description: 'How often Prometheus scrapes each pod, a Prometheus duration. Default 30s.',
+      maxLength: 32,
+      pattern: PROMETHEUS_DURATION_PATTERN,
+      default: '30s',
+    },
+    labels: labelMap(
+      'Labels added to the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them ' +
+        '(with kube-prometheus-stack: release: <its release name>).',
+    ),
+  },
+};
+
 export const specSchema: SchemaNode = {
   type: 'object',
   tsName: 'HelloServiceSpec',
@@ -485,6 +517,7 @@ export const specSchema: SchemaNode = {
     tmp,
     podDisruptionBudget,
     networkPolicy,
+    monitoring,
   },
   rules: [
     rule<DefaultedHelloServiceSpec>({
@@ -513,7 +546,8 @@ const condition: SchemaNode = {
   properties: {
     type: {
       type: 'string',
-      description: 'Ready (the summary), Available, Progressing or Degraded.',
+      description:
+        'Ready (the summary), Available, Progressing, Degraded, or Monitoring (when spec.monitoring.enabled).',
       maxLength: 316,
     },
     status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
@@ -571,7 +605,8 @@ export const statusSchema: SchemaNode = {
     },
     conditions: {
       type: 'array',
-      description: 'Ready (the summary), Available, Progressing and Degraded.',
+      description:
+        'Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled.',
       maxItems: 16,
       listMapKeys: ['type'],
       items: condition,

@@ -112,6 +112,16 @@ export interface NetworkPolicySettings {
   from?: NetworkPolicyPeer[];
 }
 
+/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
+export interface MonitoringSettings {
+  /** Create the ServiceMonitor. Default false. */
+  enabled?: boolean;
+  /** How often Prometheus scrapes each pod, a Prometheus duration. Default 30s. */
+  interval?: string;
+  /** Labels added to the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them (with kube-prometheus-stack: release: <its release name>). */
+  labels?: Record<string, string>;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface HelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -136,6 +146,8 @@ export interface HelloServiceSpec {
   podDisruptionBudget?: PodDisruptionBudgetSettings;
   /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy?: NetworkPolicySettings;
+  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
+  monitoring?: MonitoringSettings;
 }
 
 /** Reserved CPU and memory. */
@@ -236,6 +248,16 @@ export interface DefaultedNetworkPolicySettings {
   from?: DefaultedNetworkPolicyPeer[];
 }
 
+/** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
+export interface DefaultedMonitoringSettings {
+  /** Create the ServiceMonitor. Default false. */
+  enabled: boolean;
+  /** How often Prometheus scrapes each pod, a Prometheus duration. Default 30s. */
+  interval: string;
+  /** Labels added to the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them (with kube-prometheus-stack: release: <its release name>). */
+  labels?: Record<string, string>;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface DefaultedHelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -260,11 +282,13 @@ export interface DefaultedHelloServiceSpec {
   podDisruptionBudget: DefaultedPodDisruptionBudgetSettings;
   /** A NetworkPolicy that admits traffic to the pods only on their serving port (which also serves /metrics) and drops all other incoming traffic, and all outgoing traffic: the workload opens no connections. */
   networkPolicy: DefaultedNetworkPolicySettings;
+  /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
+  monitoring?: DefaultedMonitoringSettings;
 }
 
 /** One aspect of the HelloService's state (metav1.Condition). */
 export interface Condition {
-  /** Ready (the summary), Available, Progressing or Degraded. */
+  /** Ready (the summary), Available, Progressing, Degraded, or Monitoring (when spec.monitoring.enabled). */
   type: string;
   /** True, False or Unknown. */
   status: 'True' | 'False' | 'Unknown';
@@ -292,6 +316,6 @@ export interface HelloServiceStatus {
   url?: string;
   /** The first line of the message, cut short, for `kubectl get`. */
   messagePreview?: string;
-  /** Ready (the summary), Available, Progressing and Degraded. */
+  /** Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled. */
   conditions?: Condition[];
 }

@@ -21,6 +21,7 @@ import { childName } from '../resources/names.ts';
 import type { OperatorSettings } from '../resources/settings.ts';
 import { type Applier, FIELD_MANAGER, type KindInfo } from './apply.ts';
 import { type ClusterChecks, checkCluster } from './checks.ts';
+import { type MonitoringDeps, reconcileServiceMonitor } from './monitoring.ts';
 import { lastAppliedTime, ownership } from './ownership.ts';
 import { handOffReplicas } from './replicas.ts';
 import {
@@ -61,12 +62,15 @@ export type ReconcilerDeps = {
     signal: AbortSignal,
   ) => Promise<KubeObject | undefined>;
   checks: ClusterChecks;
+  monitoring: MonitoringDeps;
   applier: Applier;
   events: EventSinkLike;
   settings: OperatorSettings;
   now?: () => Date;
   /** Called with the Ready condition after each reconcile (undefined: the HelloService is gone). */
   onReady?: (key: string, ready: boolean | undefined) => void;
+  /** Called with the status after each reconcile (undefined: the HelloService is gone). */
+  onStatus?: (key: string, status: HelloServiceStatus | undefined, hs?: DefaultedHelloService) => void;
 };
 
 /** What the reconciler remembers between reconciles of one HelloService (lost on restart; harmless). */
@@ -90,6 +94,8 @@ type State = {
   draft?: StatusDraft;
   /** The Deployment as the apply returned it: fresher than the cache. */
   deployment?: DeploymentView;
+  /** When a step wants another look later (e.g. for a CRD that is not installed yet). */
+  requeueAfterMs?: number;
 };
 
 type Step = (
@@ -106,6 +112,7 @@ export const STEPS: readonly (readonly [string, Step])[] = [
   ['checkCluster', checkClusterStep],
   ['applyChildren', applyChildren],
   ['deleteUnwanted', deleteUnwanted],
+  ['monitoring', monitoring],
   ['computeStatus', computeStatus],
   ['writeStatus', writeStatus],
 ];
@@ -137,6 +144,7 @@ function loadHelloService(s: State): 'continue' | undefined {
     // Gone (or going): the garbage collector removes the children; nothing to write.
     s.memory.delete(key);
     s.deps.onReady?.(key, undefined);
+    s.deps.onStatus?.(key, undefined);
     s.ctx.log.debug('HelloService gone or being deleted; nothing to do');
     return undefined;
   }
@@ -270,14 +278,37 @@ async function deleteUnwanted(s: State): Promise<'continue'> {
   return CONTINUE;
 }
 
+async function monitoring(s: State): Promise<'continue'> {
+  s.requeueAfterMs = await reconcileServiceMonitor({
+    hs: hs(s),
+    settings: s.deps.settings,
+    deps: s.deps.monitoring,
+    applier: s.deps.applier,
+    read: s.deps.read,
+    draft: draft(s),
+    signal: s.ctx.signal,
+    changed: (action, note) => {
+      record(
+        s,
+        'Normal',
+        action,
+        action === 'Created' ? 'Create' : action === 'Deleted' ? 'Delete' : 'Update',
+        note,
+      );
+      s.ctx.log.info({ kind: 'ServiceMonitor' }, action.toLowerCase());
+    },
+  });
+  return CONTINUE;
+}
+
 function computeStatus(s: State): 'continue' {
   observeDeployment(draft(s), s.deployment ?? cachedDeployment(s));
   return CONTINUE;
 }
 
-async function writeStatus(s: State): Promise<undefined> {
+async function writeStatus(s: State): Promise<ReconcileResult | undefined> {
   await saveStatus(s, finishStatus(draft(s)));
-  return undefined;
+  return s.requeueAfterMs === undefined ? undefined : { requeueAfterMs: s.requeueAfterMs };
 }
 
 // --- failure ---
@@ -331,6 +362,7 @@ async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
   const mem = s.mem as Memory;
   const ready = condition(status, 'Ready');
   s.deps.onReady?.(s.req.key, ready?.status === 'True');
+  s.deps.onStatus?.(s.req.key, status, s.hs);
   const cached = (live.status ?? undefined) as HelloServiceStatus | undefined;
   if (sameStatus(status, cached)) return;
   // The cache may not have caught up with our last write yet.

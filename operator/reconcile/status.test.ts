@@ -8,6 +8,7 @@ import {
   newStatus,
   observeDeployment,
   sameStatus,
+  setMonitoring,
   setSpecFields,
 } from './status.ts';
 
@@ -167,5 +168,48 @@ describe('status', () => {
   it('uses the Deployment spec.replicas an autoscaler set', () => {
     const s = statusOf(deployment({ wanted: 5, ready: 5 }));
     expect(s.replicaSummary).toBe('5/5');
+  });
+});
+
+describe('the Monitoring condition', () => {
+  it('is absent unless set (spec.monitoring off)', () => {
+    const d = newStatus({ generation: 1, now: T0 });
+    observeDeployment(d, deployment({}));
+    expect(finishStatus(d).conditions?.map((c) => c.type)).toEqual([
+      'Ready',
+      'Available',
+      'Progressing',
+      'Degraded',
+    ]);
+  });
+
+  it('comes last, and a missing CRD does not make the HelloService un-Ready', () => {
+    const d = newStatus({ generation: 1, now: T0 });
+    observeDeployment(d, deployment({}));
+    setMonitoring(d, false, 'ServiceMonitorCRDNotFound', 'no CRD');
+    const status = finishStatus(d);
+    expect(status.conditions?.map((c) => c.type)).toEqual([
+      'Ready',
+      'Available',
+      'Progressing',
+      'Degraded',
+      'Monitoring',
+    ]);
+    expect(condition(status, 'Monitoring')).toMatchObject({
+      status: 'False',
+      reason: 'ServiceMonitorCRDNotFound',
+    });
+    expect(condition(status, 'Ready')?.status).toBe('True');
+  });
+
+  it('keeps its transition time while its status stays the same', () => {
+    const first = newStatus({ generation: 1, now: T0 });
+    setMonitoring(first, true, 'ServiceMonitorApplied', 'ok');
+    const before = finishStatus(first);
+    const again = newStatus({ generation: 1, now: T1, previous: before });
+    setMonitoring(again, true, 'ServiceMonitorApplied', 'ok');
+    expect(condition(finishStatus(again), 'Monitoring')?.lastTransitionTime).toBe(
+      condition(before, 'Monitoring')?.lastTransitionTime,
+    );
   });
 });

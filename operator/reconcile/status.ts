@@ -9,7 +9,7 @@
 import { messagePreview } from '../api/message.ts';
 import type { Condition, HelloServiceStatus } from '../api/types.ts';
 
-export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded';
+export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded' | 'Monitoring';
 export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Available', 'Progressing', 'Degraded'];
 
 type Verdict = { status: Condition['status']; reason: string; message: string };
@@ -20,7 +20,9 @@ export type StatusDraft = {
   /** RFC 3339, seconds: when a condition that changes now is said to have changed. */
   now: string;
   previous: readonly Condition[];
-  conditions: Map<Exclude<ConditionType, 'Ready'>, Verdict>;
+  conditions: Map<Exclude<ConditionType, 'Ready' | 'Monitoring'>, Verdict>;
+  /** Only with spec.monitoring.enabled; never part of Ready (a missing Prometheus harms no traffic). */
+  monitoring?: Verdict;
   replicas: number | undefined;
   readyReplicas: number | undefined;
   url: string | undefined;
@@ -70,6 +72,10 @@ export function markDegraded(d: StatusDraft, reason: string, message: string): v
 export function markNotDegraded(d: StatusDraft): void {
   if (d.conditions.get('Degraded')?.status === 'True') return;
   d.conditions.set('Degraded', { status: 'False', reason: 'AsExpected', message: 'No problems found.' });
+}
+
+export function setMonitoring(d: StatusDraft, ok: boolean, reason: string, message: string): void {
+  d.monitoring = { status: ok ? 'True' : 'False', reason, message };
 }
 
 export function setSpecFields(d: StatusDraft, fields: { url: string; message: string }): void {
@@ -166,7 +172,12 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (!verdicts.has('Progressing'))
     verdicts.set('Progressing', { status: 'Unknown', reason: 'NotObserved', message: 'Not observed yet.' });
   verdicts.set('Ready', deriveReady(verdicts));
-  const conditions = CONDITION_TYPES.map((type): Condition => {
+  const types: ConditionType[] = [...CONDITION_TYPES];
+  if (d.monitoring) {
+    verdicts.set('Monitoring', d.monitoring);
+    types.push('Monitoring');
+  }
+  const conditions = types.map((type): Condition => {
     const v = verdicts.get(type) as Verdict;
     const before = d.previous.find((c) => c.type === type);
     return {

@@ -2,7 +2,8 @@
 # Builds every binary the local cluster needs from Go modules into a per-version cache outside the
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
-#                                      kube-score kubeconform helm actionlint   (default: all)
+#                                      kube-score kubeconform helm actionlint prometheus
+#                                      prometheus-operator   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -137,9 +138,48 @@ build_helm() {
   install_into "$(cache_dir_of helm)" "$out"
 }
 
+build_prometheus() {
+  have prometheus promtool && { log "prometheus $PROMETHEUS_VERSION: cached"; return; }
+  log "prometheus $PROMETHEUS_VERSION: building prometheus, promtool (cold: ~15 min on 2 cores)"
+  local mod=github.com/prometheus/prometheus out; out=$(mktemp -d)
+  # Only Kubernetes service discovery: the other discoverers pull in a module the proxy refuses.
+  local tags=remove_all_sd,enable_kubernetes_sd v=${PROMETHEUS_VERSION#v0.}
+  # Module v0.316.0 is Prometheus 3.16.0.
+  local ld="-s -w -X github.com/prometheus/common/version.Version=3.$((${v%%.*} - 300)).${v#*.}"
+  run_logged prometheus env GOBIN="$out" nice -n 10 go install -trimpath -tags "$tags" -ldflags "$ld" \
+    "$mod/cmd/prometheus@$PROMETHEUS_VERSION" "$mod/cmd/promtool@$PROMETHEUS_VERSION"
+  install_into "$(cache_dir_of prometheus)" "$out"
+  log "prometheus: built ($("$(bin promtool)" --version 2>&1 | head -1))"
+}
+
+build_prometheus_operator() {
+  local dest; dest=$(cache_dir_of prometheus-operator)
+  have prometheus-operator prometheus-config-reloader && [[ -d $dest/crds ]] \
+    && { log "prometheus-operator $PROMETHEUS_OPERATOR_VERSION: cached"; return; }
+  log "prometheus-operator $PROMETHEUS_OPERATOR_VERSION: building operator, config-reloader (cold: ~10 min)"
+  local mod=github.com/prometheus-operator/prometheus-operator v=$PROMETHEUS_OPERATOR_VERSION
+  local dir="$SRC/prometheus-operator-$v"; rm -rf "$dir"; mkdir -p "$dir/out/crds"; cd "$dir"
+  # Its go.mod replaces its own submodules with folders, which `go install pkg@version` refuses;
+  # a wrapper module takes the published submodules at the same version instead.
+  printf 'module hello-operator/prometheus-operator-wrapper\n\ngo 1.25\n' >go.mod
+  run_logged prometheus-operator-get env GOFLAGS="$GOFLAGS -mod=mod" go get \
+    "$mod@$v" "$mod/pkg/apis/monitoring@$v" "$mod/pkg/client@$v"
+  local ld="-s -w -X github.com/prometheus/common/version.Version=${v#v}"
+  run_logged prometheus-operator-build env GOFLAGS="$GOFLAGS -mod=mod" nice -n 10 go build -trimpath \
+    -ldflags "$ld" -o out/ "$mod/cmd/operator" "$mod/cmd/prometheus-config-reloader"
+  mv out/operator out/prometheus-operator
+  # The monitoring.coreos.com CRDs ship in the module's files.
+  local src; src=$(go mod download -json "$mod@$v" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  cp "$src"/example/prometheus-operator-crd/monitoring.coreos.com_*.yaml out/crds/
+  chmod u+w out/crds/*
+  log "  $(ls out/crds | wc -l) CRDs"
+  rm -rf "$dest"; install_into "$dest" out
+}
+
 build_debs() { "$HERE/install-debs.sh"; }
 
-ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint)
+ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
+  prometheus prometheus-operator)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -156,6 +196,8 @@ for piece in "${pieces[@]}"; do
     kubeconform) go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
     helm) build_helm ;;
     actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+    prometheus) build_prometheus ;;
+    prometheus-operator) build_prometheus_operator ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

@@ -29,3 +29,9 @@ export function kubectlPath(): string {
   const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
   return join(cache, `kubernetes-${versions().KUBERNETES_VERSION}`, 'kubectl');
 }
+
+/** Where build.sh puts a binary of the monitoring pieces (versions.env), as lib.sh's cache_dir_of. */
+export function monitoringBinary(name: 'prometheus' | 'promtool'): string {
+  const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
+  return join(cache, `prometheus-${versions().PROMETHEUS_VERSION}`, name);
+}

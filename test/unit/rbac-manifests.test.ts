@@ -38,6 +38,12 @@ describe('deploy/rbac', () => {
     expect([...verbsOn('networking.k8s.io', 'ingressclasses')].sort()).toEqual(['get', 'list']);
     expect([...verbsOn('events.k8s.io', 'events')].sort()).toEqual(['create', 'patch']);
     expect([...verbsOn('coordination.k8s.io', 'leases')].sort()).toEqual(['create', 'get', 'update']);
+    expect([...verbsOn('monitoring.coreos.com', 'servicemonitors')].sort()).toEqual([
+      'create',
+      'delete',
+      'get',
+      'patch',
+    ]);
     expect(verbsOn('', 'events').size).toBe(0);
   });
 });

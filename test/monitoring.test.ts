@@ -1,0 +1,293 @@
+// Monitoring for real, on the real node: prometheus-operator and Prometheus (test/cluster/monitoring.sh,
+// built from Go modules) scrape the operator, installed in-cluster from the kustomize base with
+// deploy/monitoring's ServiceMonitor, and every pod of a HelloService with spec.monitoring.enabled
+// through the ServiceMonitor the operator creates. The alerts are loaded from deploy/monitoring
+// (HelloServiceNotReady with `for` shortened) and one fires for a HelloService whose image does not
+// exist; every dashboard query parses in Prometheus and names only metrics it has.
+//
+// The operator is confined: its own namespace and name prefix, watching only this test's namespace.
+// Prometheus reads ServiceMonitors and rules only from namespaces labelled for this run. Without the
+// monitoring.coreos.com CRDs at the start (a fresh cluster), the test first proves that a HelloService
+// asking for monitoring says so in a condition and is Ready anyway, and removes the CRDs at the end.
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runScript } from './cluster/run-script.ts';
+import { dashboardQueries, monitoringDir, type ruleGroups } from './monitoring/files.ts';
+import {
+  eventually,
+  installCrd,
+  type Kubectl,
+  kubectlFor,
+  must,
+  type Obj,
+  repoRoot,
+  tempDir,
+} from './operator/operator-process.ts';
+
+const suffix = randomBytes(3).toString('hex');
+const opNs = `obs-op-${suffix}`;
+const ns = `obs-hs-${suffix}`;
+const monNs = `obs-mon-${suffix}`;
+const SELECTOR_LABEL = 'hello-operator.test/monitoring';
+// The images `npm run images` built (HELLO_IMAGE_TAG): the operator under test and its workload.
+const tag = process.env.HELLO_TEST_IMAGE_TAG ?? 'dev';
+const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
+
+type PromResult = { metric: Record<string, string>; value: [number, string] };
+type PromAlert = { labels: Record<string, string>; state: string };
+
+describe('monitoring on a real cluster', () => {
+  const adminPath = inject('kubeconfig');
+  const kubectl: Kubectl = kubectlFor(adminPath);
+  const dir = tempDir();
+  // Whether the cluster had the CRDs before this test (then they are not ours to remove). Asked while
+  // the tests are collected, since it decides which of them run.
+  const crdsBefore = kubectl(['get', 'crd', SERVICE_MONITOR_CRD]).status === 0;
+  let prometheus = '';
+
+  const get = (kind: string, name: string, namespace = ns): Obj | undefined => {
+    const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
+    if (r.status !== 0) {
+      if (r.stderr.includes('NotFound')) return undefined;
+      throw new Error(r.stderr);
+    }
+    return JSON.parse(r.stdout) as Obj;
+  };
+  const cond = (hs: Obj | undefined, type: string) =>
+    (hs?.status?.conditions as { type: string; status: string; reason: string }[] | undefined)?.find(
+      (c) => c.type === type,
+    );
+  const applyHs = (name: string, spec: Record<string, unknown>) =>
+    must(
+      kubectl,
+      ['apply', '-n', ns, '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'hello.operators.dev/v1alpha1',
+        kind: 'HelloService',
+        metadata: { name },
+        spec: { message: `hello from ${name}`, ...spec },
+      }),
+    );
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${prometheus}${path}`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
+    return body.data;
+  };
+  const query = (q: string) =>
+    api<{ result: PromResult[] }>(`/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
+
+  beforeAll(async () => {
+    installCrd(kubectl);
+    for (const n of [opNs, ns]) {
+      must(kubectl, ['create', 'namespace', n]);
+      must(kubectl, ['label', 'namespace', n, 'hello-operator.test=true', `${SELECTOR_LABEL}=${suffix}`]);
+    }
+    // The kustomize base's RBAC and controller, confined to this test. The files are copied (their
+    // own kustomizations pin the namespace, which would leave the bindings pointing there).
+    const files: string[] = [];
+    for (const part of ['rbac', 'manager']) {
+      for (const f of readdirSync(join(repoRoot, 'deploy', part))) {
+        if (!f.endsWith('.yaml') || f === 'kustomization.yaml') continue;
+        const text = readFileSync(join(repoRoot, 'deploy', part, f), 'utf8');
+        writeFileSync(
+          join(dir.path, f),
+          text.replaceAll('namespace: hello-operator-system', `namespace: ${opNs}`),
+        );
+        files.push(f);
+      }
+    }
+    writeFileSync(
+      join(dir.path, 'kustomization.yaml'),
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        namespace: opNs,
+        namePrefix: `obs-${suffix}-`,
+        resources: files,
+        images: [
+          { name: 'ghcr.io/hello-operator/hello-operator', newName: 'localhost/hello-operator', newTag: tag },
+        ],
+        patches: [
+          {
+            target: { kind: 'Deployment' },
+            patch: stringify([
+              // One replica is enough here (two only double the CPU on this 2-core node).
+              { op: 'replace', path: '/spec/replicas', value: 1 },
+              { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
+              {
+                op: 'add',
+                path: '/spec/template/spec/containers/0/env/-',
+                value: { name: 'WATCH_NAMESPACES', value: ns },
+              },
+              {
+                op: 'add',
+                path: '/spec/template/spec/containers/0/env/-',
+                value: { name: 'WORKLOAD_IMAGE', value: `localhost/hello-workload:${tag}` },
+              },
+            ]),
+          },
+        ],
+      }),
+    );
+    must(kubectl, ['apply', '--server-side', '-k', dir.path]);
+    must(kubectl, ['-n', opNs, 'rollout', 'status', `deploy/obs-${suffix}-hello-operator`, '--timeout=180s']);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const n of [ns, opNs]) kubectl(['delete', 'namespace', n, '--wait=false']);
+    kubectl([
+      'delete',
+      'clusterrole,clusterrolebinding',
+      `obs-${suffix}-hello-operator-manager`,
+      '--ignore-not-found',
+    ]);
+    await runScript('monitoring.sh', ['down', monNs, ...(crdsBefore ? [] : ['--crds'])], {
+      KUBECONFIG: adminPath,
+    }).catch((err) => process.stderr.write(`monitoring.sh down: ${String(err)}\n`));
+    dir.remove();
+  }, 180_000);
+
+  it.skipIf(crdsBefore)(
+    'without the CRDs: the Monitoring condition says so, and the HelloService is Ready anyway',
+    async () => {
+      applyHs('web', { replicas: 2, monitoring: { enabled: true } });
+      const hs = await eventually('web Ready with Monitoring=False', () => {
+        const h = get('hs', 'web');
+        return cond(h, 'Ready')?.status === 'True' && cond(h, 'Monitoring') ? h : undefined;
+      });
+      expect(cond(hs, 'Monitoring')).toMatchObject({ status: 'False', reason: 'ServiceMonitorCRDNotFound' });
+      expect(cond(hs, 'Degraded')?.status).toBe('False');
+    },
+  );
+
+  it('installs prometheus-operator and Prometheus; the operator creates the ServiceMonitor once the CRD is there', async () => {
+    await runScript('monitoring.sh', ['up', monNs, `${SELECTOR_LABEL}=${suffix}`], { KUBECONFIG: adminPath });
+    const ip = must(kubectl, [
+      '-n',
+      monNs,
+      'get',
+      'pod',
+      '-l',
+      'app.kubernetes.io/name=prometheus',
+      '-o',
+      'jsonpath={.items[0].status.podIP}',
+    ]).trim();
+    prometheus = `http://${ip}:9090`;
+    // The operator's ServiceMonitor, and the alerts with HelloServiceNotReady's `for` shortened.
+    must(kubectl, ['apply', '-n', opNs, '-f', join(monitoringDir, 'service_monitor.yaml')]);
+    const rule = parse(readFileSync(join(monitoringDir, 'prometheus_rule.yaml'), 'utf8')) as {
+      spec: ReturnType<typeof ruleGroups>;
+    };
+    for (const r of rule.spec.groups.flatMap((g) => g.rules)) {
+      if (r.alert === 'HelloServiceNotReady') r.for = '20s';
+    }
+    must(kubectl, ['apply', '-n', opNs, '-f', '-'], stringify(rule));
+
+    applyHs('web', { replicas: 2, monitoring: { enabled: true } });
+    applyHs('scaled', { autoscaling: { minReplicas: 1, maxReplicas: 2 }, monitoring: { enabled: true } });
+    // Within the operator's recheck of the CRD (60 s, plus 30 s of cached discovery) at the latest.
+    for (const name of ['web', 'scaled']) {
+      const hs = await eventually(
+        `${name}: Ready, Monitoring=True`,
+        () => {
+          const h = get('hs', name);
+          return cond(h, 'Ready')?.status === 'True' && cond(h, 'Monitoring')?.status === 'True'
+            ? h
+            : undefined;
+        },
+        150_000,
+      );
+      expect(cond(hs, 'Monitoring')?.reason).toBe('ServiceMonitorApplied');
+      const sm = get('servicemonitor', name);
+      expect(sm?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'HelloService', name });
+    }
+  });
+
+  it('Prometheus scrapes the operator and every pod of a monitored HelloService: up == 1', async () => {
+    expect(prometheus).not.toBe('');
+    const pods = (name: string) =>
+      (
+        JSON.parse(
+          must(kubectl, ['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/instance=${name}`, '-o', 'json']),
+        ) as { items: Obj[] }
+      ).items.map((p) => p.metadata.name);
+    const operatorUp = await eventually(
+      'the operator up in Prometheus',
+      async () => {
+        const r = await query(`up{job="hello-operator", namespace="${opNs}"}`);
+        return r.length > 0 && r.every((s) => s.value[1] === '1') ? r : undefined;
+      },
+      150_000,
+      3000,
+    );
+    expect(operatorUp).toHaveLength(1);
+    for (const name of ['web', 'scaled']) {
+      const expected = pods(name).sort();
+      expect(expected.length).toBeGreaterThan(0);
+      const up = await eventually(
+        `every pod of ${name} up in Prometheus`,
+        async () => {
+          const r = await query(`up{namespace="${ns}", helloservice="${name}"}`);
+          const got = r.map((s) => s.metric.pod).sort();
+          return JSON.stringify(got) === JSON.stringify(expected) && r.every((s) => s.value[1] === '1')
+            ? r
+            : undefined;
+        },
+        150_000,
+        3000,
+      );
+      expect(up.map((s) => s.metric.pod).sort()).toEqual(expected);
+    }
+    // What the alerts and dashboards select on, as the rules expect it.
+    const ready = await query(`hello_operator_helloservice_ready{job="hello-operator", namespace="${ns}"}`);
+    expect(ready.map((s) => s.metric.name).sort()).toEqual(['scaled', 'web']);
+  });
+
+  it('fires HelloServiceNotReady for a HelloService whose image does not exist', async () => {
+    applyHs('broken', { replicas: 1, image: 'localhost/hello-does-not-exist:0.0.0' });
+    const firing = await eventually(
+      'HelloServiceNotReady firing for broken',
+      async () => {
+        const { alerts } = await api<{ alerts: PromAlert[] }>('/api/v1/alerts');
+        const mine = alerts.filter(
+          (a) => a.labels.alertname === 'HelloServiceNotReady' && a.labels.namespace === ns,
+        );
+        return mine.some((a) => a.state === 'firing') ? mine : undefined;
+      },
+      240_000,
+      5000,
+    );
+    // Only the HelloService that is not Ready.
+    expect(firing.map((a) => a.labels.name)).toEqual(['broken']);
+    expect(cond(get('hs', 'broken'), 'Ready')?.status).toBe('False');
+  });
+
+  it('parses every dashboard query in Prometheus, and each names only metrics Prometheus has', async () => {
+    expect(prometheus).not.toBe('');
+    const known = new Set(await api<string[]>('/api/v1/label/__name__/values'));
+    const missing: string[] = [];
+    for (const q of dashboardQueries()) {
+      const ast = await api<unknown>(`/api/v1/parse_query?query=${encodeURIComponent(q.expr)}`);
+      const names = selectorNames(ast);
+      expect(names.length, `${q.dashboard} / ${q.panel}`).toBeGreaterThan(0);
+      for (const n of names) if (!known.has(n)) missing.push(`${q.dashboard} / ${q.panel}: ${n}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+/** The metric names of every vector and range selector in a parse_query AST. */
+function selectorNames(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(selectorNames);
+  if (!node || typeof node !== 'object') return [];
+  const n = node as Record<string, unknown>;
+  const own =
+    (n.type === 'vectorSelector' || n.type === 'matrixSelector') && typeof n.name === 'string'
+      ? [n.name]
+      : [];
+  return [...own, ...Object.values(n).flatMap(selectorNames)];
+}
