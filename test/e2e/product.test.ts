@@ -219,7 +219,18 @@ describe('the whole product on a real node', () => {
       Number(get('deployment', 'hello').metadata.annotations?.['deployment.kubernetes.io/revision']);
     const before = revision();
 
+    // The change is made once the leader, shutting down, has stopped reconciling and let the Lease
+    // go, and before (or just as) the standby takes it: only the new leader can apply it.
     must(kubectl, ['-n', op.opNs, 'delete', 'pod', leader ?? '', '--wait=false']);
+    const holderAtChange = await eventually(
+      'the leader to give up the Lease',
+      () => {
+        const holder = op.leaderPod() ?? '(none)';
+        return holder !== leader ? holder : undefined;
+      },
+      60_000,
+      100,
+    );
     must(kubectl, [
       '-n',
       ns,
@@ -230,6 +241,7 @@ describe('the whole product on a real node', () => {
       '-p',
       JSON.stringify({ spec: { message: THIRD_MESSAGE } }),
     ]);
+    console.error(`[e2e] message changed while the Lease was held by: ${holderAtChange}`);
 
     const newLeader = await eventually('another replica to take the Lease', () => {
       const holder = op.leaderPod();
@@ -243,7 +255,13 @@ describe('the whole product on a real node', () => {
       ),
     ).toBe(2);
 
-    // Applied once: one rollout more, one live ReplicaSet, one of each child.
+    // Applied by the new leader, once: its Event, one rollout more, one live ReplicaSet, one of each child.
+    const events = (
+      JSON.parse(must(kubectl, ['-n', ns, 'get', 'events.events.k8s.io', '-o', 'json'])) as {
+        items: { reason?: string; note?: string; reportingInstance?: string }[];
+      }
+    ).items.filter((e) => e.reason === 'Updated' && e.note?.includes('ConfigMap hello'));
+    expect(events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`))).toBe(true);
     expect(revision()).toBe(before + 1);
     const live = list('replicasets', 'app.kubernetes.io/instance=hello').filter(
       (rs) => (rs.spec?.replicas ?? 0) > 0,
