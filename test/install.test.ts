@@ -339,6 +339,7 @@ describe('the Helm chart', () => {
       stop = true;
       await load;
     }
+    console.log(`helm upgrade: ${results.ok} requests answered, ${results.failed.length} failed`);
     expect(results.failed).toEqual([]);
     expect(results.ok).toBeGreaterThan(20);
     expect(await workloadPods(appNs, 'hello')).toEqual(before);
