@@ -23,7 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'cluster',
-          include: ['test/*.test.ts', 'test/operator/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/operator/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           // Cluster tests wait on real controllers; files run one at a time on 2 cores.
           testTimeout: 300_000,

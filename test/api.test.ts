@@ -11,8 +11,8 @@
 //    checks switched off that docs/api.md lists, and no warning but the one docs/api.md accepts.
 //
 // Not here: kube-linter (its module cannot be fetched through the Go module proxy, so the cluster
-// scripts cannot build it), and kubeconform (it needs JSON schemas extracted from the cluster's
-// OpenAPI, which a later issue sets up).
+// scripts cannot build it). kubeconform, and the same checks on the install manifests and the Helm
+// chart, are in test/manifests.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -26,6 +26,7 @@ import { render } from '../operator/render.ts';
 import type { Child } from '../operator/resources/children.ts';
 import { tool } from './cluster/cli.ts';
 import { apiStatus, createNamespace, deleteNamespace, eventually, kubeConfig } from './cluster/kube.ts';
+import { kubeScore } from './cluster/manifest-lint.ts';
 import { repoRoot } from './cluster/paths.ts';
 
 const kubeconfig = inject('kubeconfig');
@@ -282,23 +283,10 @@ describe('kube-score on the rendered children', () => {
     it(`finds nothing critical in ${example.file}`, async () => {
       const result = render(example.text, undefined, example.file);
       if (!result.ok) throw new Error(result.errors.join('\n'));
-      const args = ['score', '-o', 'json', ...ignored.flatMap((id) => ['--ignore-test', id]), '-'];
-      const scored = await tool(kubeconfig, 'kube-score', args, result.yaml);
-      expect(scored.stderr).toBe('');
-      const objects = JSON.parse(scored.stdout) as {
-        object_name: string;
-        checks: { check: { id: string }; grade: number; skipped: boolean; comments: unknown }[];
-      }[];
-      expect(objects.length).toBeGreaterThan(0);
-      const findings = objects.flatMap((o) =>
-        o.checks
-          .filter((c) => !c.skipped && c.grade < 10)
-          .map((c) => ({ object: o.object_name, check: c.check.id, grade: c.grade, comments: c.comments })),
-      );
+      const findings = await kubeScore(kubeconfig, result.yaml, ignored);
       // kube-score grades: 1 critical, 5 warning, 7 almost OK, 10 OK.
       expect(findings.filter((f) => f.grade <= 1)).toEqual([]);
       expect(findings.filter((f) => !acceptedWarnings.includes(f.check))).toEqual([]);
-      expect(scored.code).toBe(0);
     });
   }
 });

@@ -5,8 +5,11 @@
 // - otherwise: `test/cluster/build.sh` builds what is missing, then `test/cluster/up.sh` starts the
 //   real node, or reuses a healthy one that is already running, and loads our images. A cluster this run started is
 //   stopped at the end (cluster:down) unless HELLO_KEEP_CLUSTER=1; one it found running is left running.
+// - either way: an operator installed in the cluster that watches every namespace stops the run
+//   (test/cluster/operator-guard.ts); `npm start`'s (deploy/local) watches `default` only.
 import { existsSync, readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { refuseUnconfinedOperators } from './cluster/operator-guard.ts';
 import { ingressAddressPath, realKubeconfigPath } from './cluster/paths.ts';
 import { runScript } from './cluster/run-script.ts';
 
@@ -30,6 +33,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       process.env.HELLO_INGRESS_ADDRESS ??
       (existsSync(ingressAddressPath) ? readFileSync(ingressAddressPath, 'utf8').trim() : '');
     project.provide('ingressAddress', address);
+    refuseUnconfinedOperators(given);
     return undefined;
   }
   const started = !wasRunning();
@@ -39,6 +43,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   console.error(
     `[cluster] ready after ${Math.round((Date.now() - t0) / 1000)} s (${started ? 'started' : 'reused'})`,
   );
+  refuseUnconfinedOperators(realKubeconfigPath);
   project.provide('kubeconfig', realKubeconfigPath);
   project.provide('ingressAddress', readFileSync(ingressAddressPath, 'utf8').trim());
   if (!started || process.env.HELLO_KEEP_CLUSTER === '1') return undefined;

@@ -176,6 +176,15 @@ const autoscaling: SchemaNode = {
       maximum: 100,
       default: 80,
     },
+    scaleDownStabilizationWindowSeconds: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'How long the autoscaler waits, after load drops, before it removes replicas: it scales down ' +
+        "to the highest recommendation of this window. Absent: the autoscaler's default (300 s).",
+      minimum: 0,
+      maximum: 3600,
+    },
   },
   rules: [
     rule<NonNullable<DefaultedHelloServiceSpec['autoscaling']>>({

@@ -32,6 +32,8 @@ export interface Autoscaling {
   maxReplicas: number;
   /** The average CPU use the autoscaler aims for, in percent of the CPU request. Default 80. */
   targetCPUUtilizationPercentage?: number;
+  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). */
+  scaleDownStabilizationWindowSeconds?: number;
 }
 
 /** The Service in front of the pods. */
@@ -180,6 +182,8 @@ export interface DefaultedAutoscaling {
   maxReplicas: number;
   /** The average CPU use the autoscaler aims for, in percent of the CPU request. Default 80. */
   targetCPUUtilizationPercentage: number;
+  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). */
+  scaleDownStabilizationWindowSeconds?: number;
 }
 
 /** The Service in front of the pods. */

@@ -31,4 +31,15 @@ describe('buildHorizontalPodAutoscaler', () => {
       },
     ]);
   });
+
+  it('sets the scale-down stabilization window only when asked', () => {
+    expect(
+      buildHorizontalPodAutoscaler(hello({ autoscaling: { maxReplicas: 5 } }), settings)?.spec?.behavior,
+    ).toBeUndefined();
+    const hpa = buildHorizontalPodAutoscaler(
+      hello({ autoscaling: { maxReplicas: 5, scaleDownStabilizationWindowSeconds: 15 } }),
+      settings,
+    );
+    expect(hpa?.spec?.behavior).toEqual({ scaleDown: { stabilizationWindowSeconds: 15 } });
+  });
 });

@@ -28,6 +28,14 @@ export function buildHorizontalPodAutoscaler(
           },
         },
       ],
+      // Only when asked: absent, the HPA's own default behavior applies and stays unmanaged by us.
+      ...(autoscaling.scaleDownStabilizationWindowSeconds === undefined
+        ? {}
+        : {
+            behavior: {
+              scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownStabilizationWindowSeconds },
+            },
+          }),
     },
   };
 }

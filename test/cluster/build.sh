@@ -2,12 +2,12 @@
 # Builds every binary the local cluster needs from Go modules into a per-version cache outside the
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
-#                                      kube-score kubeconform prometheus prometheus-operator
-#                                      (default: all)
+#                                      kube-score kubeconform helm actionlint prometheus
+#                                      prometheus-operator   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-command -v go >/dev/null || die "Go is not installed (need Go >= 1.25 on PATH; see README 'Local cluster')"
+command -v go >/dev/null || die "Go is not installed (need Go >= 1.26 on PATH; see README 'Local cluster')"
 gov=$(go env GOVERSION); gominor=${gov#go1.}; gominor=${gominor%%.*}
 [[ $gominor =~ ^[0-9]+$ ]] && ((gominor >= 25)) || die "Go $gov is too old: Kubernetes $KUBERNETES_VERSION needs Go >= 1.25"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
@@ -126,6 +126,18 @@ build_traefik() {
   install_into "$(cache_dir_of traefik)" out
 }
 
+build_helm() {
+  have helm && { log "helm $HELM_VERSION: cached"; return; }
+  # Helm 4 needs a newer Go than Kubernetes does; say so rather than fail deep in the build.
+  ((gominor >= 26)) || die "Go $gov is too old: helm $HELM_VERSION needs Go >= 1.26"
+  log "helm $HELM_VERSION: building (cold: ~4 min)"
+  local out; out=$(mktemp -d)
+  # The version goes in by ldflags as helm's Makefile does: charts and `helm version` read it.
+  run_logged helm env GOBIN="$out" go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  install_into "$(cache_dir_of helm)" "$out"
+}
+
 build_prometheus() {
   have prometheus promtool && { log "prometheus $PROMETHEUS_VERSION: cached"; return; }
   log "prometheus $PROMETHEUS_VERSION: building prometheus, promtool (cold: ~15 min on 2 cores)"
@@ -166,8 +178,8 @@ build_prometheus_operator() {
 
 build_debs() { "$HERE/install-debs.sh"; }
 
-ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform prometheus
-  prometheus-operator)
+ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
+  prometheus prometheus-operator)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -182,6 +194,8 @@ for piece in "${pieces[@]}"; do
     traefik) build_traefik ;;
     kube-score) go_install kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" ;;
     kubeconform) go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
+    helm) build_helm ;;
+    actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     prometheus) build_prometheus ;;
     prometheus-operator) build_prometheus_operator ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;

@@ -23,6 +23,8 @@ cache_dir_of() {
     coredns) echo "$CACHE/coredns-$COREDNS_VERSION" ;;
     kube-score) echo "$CACHE/kube-score-$KUBE_SCORE_VERSION" ;;
     kubeconform) echo "$CACHE/kubeconform-$KUBECONFORM_VERSION" ;;
+    helm) echo "$CACHE/helm-$HELM_VERSION" ;;
+    actionlint) echo "$CACHE/actionlint-$ACTIONLINT_VERSION" ;;
     pause) echo "$CACHE/pause-$PAUSE_VERSION" ;;
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
     prometheus-operator|prometheus-config-reloader|monitoring-crds)

@@ -35,3 +35,10 @@ export function monitoringBinary(name: 'prometheus' | 'promtool'): string {
   const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
   return join(cache, `prometheus-${versions().PROMETHEUS_VERSION}`, name);
 }
+
+/** The monitoring.coreos.com CRDs build.sh copies from the prometheus-operator module (versions.env). */
+export function monitoringCrdPath(plural: 'servicemonitors' | 'prometheusrules'): string {
+  const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
+  const dir = join(cache, `prometheus-operator-${versions().PROMETHEUS_OPERATOR_VERSION}`, 'crds');
+  return join(dir, `monitoring.coreos.com_${plural}.yaml`);
+}

@@ -92,8 +92,12 @@ export function rbacManifests(namespace: string, suffix: string): string {
   return files
     .map((f) =>
       readFileSync(join(repoRoot, 'deploy', 'rbac', f), 'utf8')
-        .replaceAll('namespace: hello-operator-system', `namespace: ${namespace}`)
-        .replaceAll('name: hello-operator-manager', `name: hello-operator-manager-${suffix}`),
+        .replaceAll('name: hello-operator-manager', `name: hello-operator-manager-${suffix}`)
+        // kustomize sets the ServiceAccount subject's namespace; so do we.
+        .replace(
+          /^( {2}- kind: ServiceAccount\n {4}name: hello-operator\n)/m,
+          `$1    namespace: ${namespace}\n`,
+        ),
     )
     .join('\n---\n');
 }

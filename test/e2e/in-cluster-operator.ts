@@ -1,0 +1,137 @@
+// The operator installed in the cluster the way users install it (the kustomize base in deploy/),
+// confined for a test or benchmark run: an overlay generated in a temp dir gives it namespaces and
+// cluster-scoped names of its own, the locally built images, and WATCH_NAMESPACES set to the run's
+// HelloService namespace, so it cannot fight the other operators that share the cluster.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { installCrd, type Kubectl, must, type Obj, repoRoot } from '../operator/operator-process.ts';
+
+export const OPERATOR_IMAGE = 'localhost/hello-operator:dev';
+export const WORKLOAD_IMAGE = 'localhost/hello-workload:dev';
+
+export type InClusterOperator = {
+  /** The operator's namespace (its Deployment, Lease, metrics Service). */
+  opNs: string;
+  /** The one namespace it watches, for the run's HelloServices. */
+  ns: string;
+  deployment: string;
+  metricsService: string;
+  /** The Lease the replicas elect a leader with. */
+  leaseName: string;
+  /** The operator's pods, Ready or not, oldest first. */
+  pods(): Obj[];
+  /** The pod holding the Lease, by its identity (`<pod name>_<uuid>`). */
+  leaderPod(): string | undefined;
+  uninstall(): void;
+};
+
+/** The overlay: deploy/'s parts (not the CRD, which is cluster-wide and shared) under new names. */
+export function overlay(dir: string, prefix: string, opNs: string, ns: string): string {
+  const base = relative(dir, join(repoRoot, 'deploy'));
+  const subject = [
+    { op: 'replace', path: '/subjects/0/name', value: `${prefix}hello-operator` },
+    { op: 'replace', path: '/subjects/0/namespace', value: opNs },
+  ];
+  return stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: opNs,
+    namePrefix: prefix,
+    resources: [`${base}/namespace`, `${base}/rbac`, `${base}/manager`],
+    labels: [{ pairs: { 'hello-operator.test': 'true' } }],
+    images: [
+      { name: 'ghcr.io/hello-operator/hello-operator', newName: 'localhost/hello-operator', newTag: 'dev' },
+    ],
+    patches: [
+      {
+        target: { kind: 'Deployment', name: 'hello-operator' },
+        patch: stringify([
+          { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
+          {
+            op: 'add',
+            path: '/spec/template/spec/containers/0/env/-',
+            value: { name: 'WATCH_NAMESPACES', value: ns },
+          },
+          {
+            op: 'add',
+            path: '/spec/template/spec/containers/0/env/-',
+            value: { name: 'WORKLOAD_IMAGE', value: WORKLOAD_IMAGE },
+          },
+        ]),
+      },
+      // The base's bindings name the ServiceAccount in hello-operator-system; kustomize does not
+      // follow the prefix and namespace into a sub-kustomization's subjects.
+      { target: { kind: 'RoleBinding' }, patch: stringify(subject) },
+      { target: { kind: 'ClusterRoleBinding' }, patch: stringify(subject) },
+    ],
+  });
+}
+
+/**
+ * Installs the operator (`kubectl apply --server-side -k`) with `<tag>-op-<suffix>` as its namespace
+ * and `<tag>-hs-<suffix>` (Pod Security restricted) as the one it watches; waits for the rollout.
+ */
+export function installInCluster(kubectl: Kubectl, tag: string, suffix: string): InClusterOperator {
+  const opNs = `${tag}-op-${suffix}`;
+  const ns = `${tag}-hs-${suffix}`;
+  const prefix = `${tag}-${suffix}-`;
+  const deployment = `${prefix}hello-operator`;
+  const dir = mkdtempSync(join(tmpdir(), 'hello-operator-overlay-'));
+  installCrd(kubectl);
+  must(kubectl, ['create', 'namespace', ns]);
+  must(kubectl, [
+    'label',
+    'namespace',
+    ns,
+    'hello-operator.test=true',
+    'pod-security.kubernetes.io/enforce=restricted',
+  ]);
+  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns));
+  try {
+    must(kubectl, ['apply', '--server-side', '-k', dir]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  must(kubectl, ['-n', opNs, 'rollout', 'status', `deployment/${deployment}`, '--timeout=180s']);
+  const leaseName = 'hello-operator';
+  return {
+    opNs,
+    ns,
+    deployment,
+    metricsService: `${prefix}hello-operator-metrics`,
+    leaseName,
+    pods: () =>
+      (
+        JSON.parse(
+          must(kubectl, [
+            '-n',
+            opNs,
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/name=hello-operator,app.kubernetes.io/component=controller',
+            '--sort-by=.metadata.creationTimestamp',
+            '-o',
+            'json',
+          ]),
+        ) as { items: Obj[] }
+      ).items,
+    leaderPod: () => {
+      const r = kubectl(['-n', opNs, 'get', 'lease', leaseName, '-o', 'jsonpath={.spec.holderIdentity}']);
+      const holder = r.status === 0 ? r.stdout.trim() : '';
+      return holder ? holder.slice(0, holder.lastIndexOf('_')) : undefined;
+    },
+    uninstall: () => {
+      kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+      kubectl(['delete', 'namespace', opNs, '--wait=false', '--ignore-not-found']);
+      kubectl([
+        'delete',
+        'clusterrole,clusterrolebinding',
+        `${prefix}hello-operator-manager`,
+        '--ignore-not-found',
+      ]);
+    },
+  };
+}
