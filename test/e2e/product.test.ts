@@ -113,6 +113,8 @@ describe('the whole product on a real node', () => {
     );
     expect(result.failed).toEqual([]);
     expect(result.podsServing).toBe(2);
+    // "Within seconds" as a functional deadline, generous for a shared 2-core machine.
+    expect(result.lastPodS).toBeLessThan(60);
     expect(result.firstPodS).toBeGreaterThan(0);
     // Both messages were served during the load, the new one to the end.
     const messages = result.samples.map((s) => JSON.parse(s.body ?? '{}').message);
@@ -210,7 +212,7 @@ describe('the whole product on a real node', () => {
     expect(out.trim().split('\n')).toEqual(['/tmp/e2e-probe ok', '/e2e-probe EROFS']);
   });
 
-  it('5. the leader pod deleted with a change pending: the other replica takes the Lease and applies it once', async () => {
+  it('5. the leader pod deleted with a change pending: another replica takes the Lease and applies it once', async () => {
     const leader = op.leaderPod();
     expect(leader).toBeDefined();
     const standby = op.pods().find((p) => p.metadata.name !== leader)?.metadata.name;
@@ -247,7 +249,9 @@ describe('the whole product on a real node', () => {
       const holder = op.leaderPod();
       return holder && holder !== leader ? holder : undefined;
     });
-    expect(newLeader).toBe(standby);
+    // The standby, or the pod the Deployment started in the deleted one's place if it asked first.
+    expect(op.pods().map((p) => p.metadata.name)).toContain(newLeader);
+    console.error(`[e2e] new leader: ${newLeader === standby ? 'the standby' : 'the replacement pod'}`);
     await readyAtGeneration('hello');
     expect(
       await eventually('every pod to serve the third message', () =>
@@ -255,13 +259,17 @@ describe('the whole product on a real node', () => {
       ),
     ).toBe(2);
 
-    // Applied by the new leader, once: its Event, one rollout more, one live ReplicaSet, one of each child.
+    // Applied by the new leader, once: its Event about the ConfigMap (`Adopted`: a fresh process has
+    // not applied it before), one rollout more, one live ReplicaSet, one of each child.
     const events = (
       JSON.parse(must(kubectl, ['-n', ns, 'get', 'events.events.k8s.io', '-o', 'json'])) as {
         items: { reason?: string; note?: string; reportingInstance?: string }[];
       }
-    ).items.filter((e) => e.reason === 'Updated' && e.note?.includes('ConfigMap hello'));
-    expect(events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`))).toBe(true);
+    ).items.filter((e) => e.note?.includes('ConfigMap "hello"'));
+    expect(
+      events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`)),
+      JSON.stringify(events, null, 1),
+    ).toBe(true);
     expect(revision()).toBe(before + 1);
     const live = list('replicasets', 'app.kubernetes.io/instance=hello').filter(
       (rs) => (rs.spec?.replicas ?? 0) > 0,
