@@ -298,10 +298,18 @@ describe('the whole product on a real node', () => {
     const url = `http://${op.metricsService}.${op.opNs}.svc:8080/metrics`;
     // The Service balances over both replicas; the standby has reconciled nothing: ask until the
     // leader answers (each try reaches either one at random).
-    const script =
-      'for (let i = 0; i < 40; i++) { const t = await (await fetch(process.argv[1])).text();' +
-      ' if (/^controller_runtime_reconcile_total\\{[^}]*result="success"[^}]*\\} [1-9]/m.test(t)) { console.log(t); process.exit(0); } }' +
-      " console.log('only the standby answered'); process.exit(1);";
+    // A new connection per try (agent: false): kube-proxy picks a backend per connection.
+    const script = [
+      "import { get } from 'node:http';",
+      'const scrape = () => new Promise((ok, fail) => get(process.argv[1], { agent: false }, (res) => {',
+      "  let t = ''; res.setEncoding('utf8').on('data', (c) => (t += c)).on('end', () => ok(t));",
+      "}).on('error', fail));",
+      'for (let i = 0; i < 40; i++) {',
+      '  const t = await scrape();',
+      '  if (/^controller_runtime_reconcile_total\\{[^}]*result="success"[^}]*\\} [1-9]/m.test(t)) { console.log(t); process.exit(0); }',
+      '}',
+      "console.log('only the standby answered'); process.exit(1);",
+    ].join('\n');
     const pod = `scrape-${suffix}`;
     must(
       kubectl,
