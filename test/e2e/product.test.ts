@@ -5,16 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpGet } from '../cluster/kube.ts';
-import {
-  eventually,
-  type Kubectl,
-  kubectlFor,
-  must,
-  type Obj,
-  sleep,
-  workloadImage,
-} from '../operator/operator-process.ts';
-import { type InClusterOperator, installInCluster } from './in-cluster-operator.ts';
+import { eventually, type Kubectl, kubectlFor, must, type Obj, sleep } from '../operator/operator-process.ts';
+import { type InClusterOperator, installInCluster, WORKLOAD_IMAGE } from './in-cluster-operator.ts';
 import { failures, runLoad } from './load.ts';
 import { changeMessageUnderLoad, everyPodServes } from './message-rollout.ts';
 
@@ -329,7 +321,7 @@ describe('the whole product on a real node', () => {
           containers: [
             {
               name: 'scrape',
-              image: workloadImage,
+              image: WORKLOAD_IMAGE,
               imagePullPolicy: 'Never',
               command: ['/nodejs/bin/node', '--input-type=module', '-e', script, url],
               securityContext: {
