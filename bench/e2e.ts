@@ -103,7 +103,15 @@ async function oneRun(i: number): Promise<E2eRun> {
     JSON.parse(
       must(kubectl, ['-n', ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${name}`, '-o', 'json']),
     ) as { items: Obj[] }
-  ).items.find((p) => p.status?.podIP);
+  ).items.find(
+    // A pod of the finished rollout: Ready and not on its way out (the old ones drain for a while).
+    (p) =>
+      p.status?.podIP &&
+      !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
+      (p.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+      ),
+  );
   const podAddress = `${pod?.status?.podIP}:${pod?.spec?.containers[0].ports[0].containerPort}`;
   const measure = async (what: string, target: { address: string; host?: string }) => {
     const samples = await runLoad(

@@ -74,5 +74,7 @@ if $local_cluster; then
   # kube-proxy may still be writing the new endpoints: retry a refused connection for a while.
   curl -sS --max-time 5 --retry 20 --retry-delay 1 --retry-connrefused "http://$ip/"
   echo
+else
+  echo "from this machine: kubectl -n default port-forward service/hello 8080:80, then curl http://127.0.0.1:8080/"
 fi
 say "operator logs: kubectl -n $NS logs deployment/hello-operator; remove it (the CRD too, and with it every HelloService): kubectl delete -k $deploy"

@@ -8,8 +8,9 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { installCrd, type Kubectl, must, type Obj, repoRoot } from '../operator/operator-process.ts';
 
-export const OPERATOR_IMAGE = 'localhost/hello-operator:dev';
-export const WORKLOAD_IMAGE = 'localhost/hello-workload:dev';
+/** The images `npm run images` loaded into the node: `:dev`, or HELLO_IMAGE_TAG's tag (images.sh). */
+export const IMAGE_TAG = process.env.HELLO_IMAGE_TAG || 'dev';
+export const WORKLOAD_IMAGE = `localhost/hello-workload:${IMAGE_TAG}`;
 
 export type InClusterOperator = {
   /** The operator's namespace (its Deployment, Lease, metrics Service). */

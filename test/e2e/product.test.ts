@@ -5,16 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpGet } from '../cluster/kube.ts';
-import {
-  eventually,
-  type Kubectl,
-  kubectlFor,
-  must,
-  type Obj,
-  sleep,
-  workloadImage,
-} from '../operator/operator-process.ts';
-import { type InClusterOperator, installInCluster } from './in-cluster-operator.ts';
+import { eventually, type Kubectl, kubectlFor, must, type Obj, sleep } from '../operator/operator-process.ts';
+import { type InClusterOperator, installInCluster, WORKLOAD_IMAGE } from './in-cluster-operator.ts';
 import { failures, runLoad } from './load.ts';
 import { changeMessageUnderLoad, everyPodServes } from './message-rollout.ts';
 
@@ -113,6 +105,8 @@ describe('the whole product on a real node', () => {
     );
     expect(result.failed).toEqual([]);
     expect(result.podsServing).toBe(2);
+    // "Within seconds" as a functional deadline, generous for a shared 2-core machine.
+    expect(result.lastPodS).toBeLessThan(60);
     expect(result.firstPodS).toBeGreaterThan(0);
     // Both messages were served during the load, the new one to the end.
     const messages = result.samples.map((s) => JSON.parse(s.body ?? '{}').message);
@@ -210,7 +204,7 @@ describe('the whole product on a real node', () => {
     expect(out.trim().split('\n')).toEqual(['/tmp/e2e-probe ok', '/e2e-probe EROFS']);
   });
 
-  it('5. the leader pod deleted with a change pending: the other replica takes the Lease and applies it once', async () => {
+  it('5. the leader pod deleted with a change pending: another replica takes the Lease and applies it once', async () => {
     const leader = op.leaderPod();
     expect(leader).toBeDefined();
     const standby = op.pods().find((p) => p.metadata.name !== leader)?.metadata.name;
@@ -247,7 +241,9 @@ describe('the whole product on a real node', () => {
       const holder = op.leaderPod();
       return holder && holder !== leader ? holder : undefined;
     });
-    expect(newLeader).toBe(standby);
+    // The standby, or the pod the Deployment started in the deleted one's place if it asked first.
+    expect(op.pods().map((p) => p.metadata.name)).toContain(newLeader);
+    console.error(`[e2e] new leader: ${newLeader === standby ? 'the standby' : 'the replacement pod'}`);
     await readyAtGeneration('hello');
     expect(
       await eventually('every pod to serve the third message', () =>
@@ -255,13 +251,17 @@ describe('the whole product on a real node', () => {
       ),
     ).toBe(2);
 
-    // Applied by the new leader, once: its Event, one rollout more, one live ReplicaSet, one of each child.
+    // Applied by the new leader, once: its Event about the ConfigMap (`Adopted`: a fresh process has
+    // not applied it before), one rollout more, one live ReplicaSet, one of each child.
     const events = (
       JSON.parse(must(kubectl, ['-n', ns, 'get', 'events.events.k8s.io', '-o', 'json'])) as {
         items: { reason?: string; note?: string; reportingInstance?: string }[];
       }
-    ).items.filter((e) => e.reason === 'Updated' && e.note?.includes('ConfigMap hello'));
-    expect(events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`))).toBe(true);
+    ).items.filter((e) => e.note?.includes('ConfigMap "hello"'));
+    expect(
+      events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`)),
+      JSON.stringify(events, null, 1),
+    ).toBe(true);
     expect(revision()).toBe(before + 1);
     const live = list('replicasets', 'app.kubernetes.io/instance=hello').filter(
       (rs) => (rs.spec?.replicas ?? 0) > 0,
@@ -290,10 +290,18 @@ describe('the whole product on a real node', () => {
     const url = `http://${op.metricsService}.${op.opNs}.svc:8080/metrics`;
     // The Service balances over both replicas; the standby has reconciled nothing: ask until the
     // leader answers (each try reaches either one at random).
-    const script =
-      'for (let i = 0; i < 40; i++) { const t = await (await fetch(process.argv[1])).text();' +
-      ' if (/^controller_runtime_reconcile_total\\{[^}]*result="success"[^}]*\\} [1-9]/m.test(t)) { console.log(t); process.exit(0); } }' +
-      " console.log('only the standby answered'); process.exit(1);";
+    // A new connection per try (agent: false): kube-proxy picks a backend per connection.
+    const script = [
+      "import { get } from 'node:http';",
+      'const scrape = () => new Promise((ok, fail) => get(process.argv[1], { agent: false }, (res) => {',
+      "  let t = ''; res.setEncoding('utf8').on('data', (c) => (t += c)).on('end', () => ok(t));",
+      "}).on('error', fail));",
+      'for (let i = 0; i < 40; i++) {',
+      '  const t = await scrape();',
+      '  if (/^controller_runtime_reconcile_total\\{[^}]*result="success"[^}]*\\} [1-9]/m.test(t)) { console.log(t); process.exit(0); }',
+      '}',
+      "console.log('only the standby answered'); process.exit(1);",
+    ].join('\n');
     const pod = `scrape-${suffix}`;
     must(
       kubectl,
@@ -313,7 +321,7 @@ describe('the whole product on a real node', () => {
           containers: [
             {
               name: 'scrape',
-              image: workloadImage,
+              image: WORKLOAD_IMAGE,
               imagePullPolicy: 'Never',
               command: ['/nodejs/bin/node', '--input-type=module', '-e', script, url],
               securityContext: {
