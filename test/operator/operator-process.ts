@@ -33,6 +33,8 @@ export type Obj = {
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const workloadImage = 'localhost/hello-workload:dev';
+/** Prepended to the test namespaces' names (`HELLO_NS_PREFIX=me-`): several people on one cluster. */
+export const NS_PREFIX = process.env.HELLO_NS_PREFIX ?? '';
 
 /** The kubectl the cluster scripts built (test/cluster/paths.ts), else the one on PATH. */
 export function kubectlBinary(): string {
