@@ -92,6 +92,12 @@ describe('upToDate', () => {
     },
   );
 
+  it('as an item of a list (no apiVersion and kind), as the cache holds it after a relist → up to date', () => {
+    const body = withAppliedHash(deployment);
+    const { apiVersion: _a, kind: _k, ...item } = stored(body);
+    expect(upToDate(body, item as KubeObject, MANAGER)).toBe(true);
+  });
+
   it('a missing child is not', () => {
     expect(upToDate(withAppliedHash(deployment), undefined, MANAGER)).toBe(false);
   });

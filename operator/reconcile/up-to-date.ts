@@ -36,7 +36,10 @@ export function upToDate(body: KubeObject, live: KubeObject | undefined, manager
   const ours = live.metadata?.managedFields?.some(
     (f) => f.manager === manager && f.operation === 'Apply' && (f.subresource ?? '') === '',
   );
-  return ours === true && contains(live, body);
+  // Items of a list carry no apiVersion and kind (the list has them), and the cache is filled by
+  // lists: those two are not compared (the cache holds one kind; the hash covers them anyway).
+  const { apiVersion: _apiVersion, kind: _kind, ...fields } = body;
+  return ours === true && contains(live, fields);
 }
 
 /**
