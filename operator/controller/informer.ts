@@ -100,7 +100,8 @@ export class SelfHealingInformer<T extends KubernetesObject> {
     this.#lw.on('add', (obj) => this.#emit('add', obj));
     this.#lw.on('update', (obj) => this.#emit('update', obj));
     this.#lw.on('delete', (obj) => this.#emit('delete', obj));
-    this.#lw.on('connect', () => this.#touch());
+    // Not 'connect': ListWatch announces every attempt, including those a hung server never
+    // answers; only what the server sends (an answered watch, events, bookmarks, lists) is life.
     this.#lw.on('error', (err) => this.#onError(err));
   }
 
@@ -228,15 +229,23 @@ export class SelfHealingInformer<T extends KubernetesObject> {
         (phase, obj, raw) => {
           this.#touch();
           this.#backoff.forget('restart');
+          if (phase === 'ERROR' && (obj as { code?: unknown } | undefined)?.code === 410) this.#gone();
           callback(phase, obj, raw);
         },
-        finish,
+        (err) => {
+          if ((err as { statusCode?: unknown } | null)?.statusCode === 410) this.#gone();
+          finish(err);
+        },
       );
     } catch (err) {
       // A watch that throws instead of calling done (e.g. credentials failed) is an error too.
       setImmediate(() => finish(err));
     }
-    if (!finished) this.#request = controller;
+    if (!finished) {
+      // The server answered the watch request: the connection and the server are alive.
+      this.#touch();
+      this.#request = controller;
+    }
     return controller;
   };
 
@@ -258,6 +267,12 @@ export class SelfHealingInformer<T extends KubernetesObject> {
       this.#restartTimer = undefined;
       if (!this.#stopped) void this.#startListWatch();
     }, delayMs);
+  }
+
+  /** The resourceVersion we watch from is too old (compacted): ListWatch relists; count it. */
+  #gone(): void {
+    this.#relists++;
+    this.#log.info({ why: 'resource version expired (410 Gone)' }, 'relisting');
   }
 
   #checkWatchdog(watchdogMs: number): void {
