@@ -276,6 +276,32 @@ describe('SelfHealingInformer', () => {
     expect(informer.healthy()).toBe(false);
   });
 
+  it('caches what the transform keeps, from lists and from watch events', async () => {
+    const server = new FakeServer();
+    const { log } = memoryLogger();
+    const tagged = (o: Obj): Obj => ({
+      ...o,
+      metadata: { ...o.metadata, labels: { kept: 'yes' } } as Obj['metadata'],
+    });
+    informer = new SelfHealingInformer<Obj>({
+      name: 'things',
+      path: '/x',
+      list: server.list,
+      watch: server.watch,
+      log,
+      transform: tagged,
+    });
+    server.put('a');
+    await informer.start();
+    await informer.waitForSync();
+    server.put('b');
+    for (const name of ['a', 'b']) {
+      expect((informer.get(name, 'ns')?.metadata as { labels?: unknown } | undefined)?.labels).toEqual({
+        kept: 'yes',
+      });
+    }
+  });
+
   it('relists periodically and replays every object to the handlers', async () => {
     const s = setup({ resyncPeriodMs: 3_600_000, watchdogMs: 10 * 3_600_000 });
     informer = s.informer;

@@ -45,6 +45,11 @@ export type InformerOptions<T extends KubernetesObject> = {
   watchdogMs?: number;
   now?: () => number;
   metrics?: RuntimeMetrics;
+  /**
+   * What the cache keeps of each listed or watched object (controller-runtime's cache transform):
+   * drop what no reconcile reads, e.g. other managers' managedFields, to save memory.
+   */
+  transform?: (obj: T) => T;
 };
 
 export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
@@ -187,6 +192,8 @@ export class SelfHealingInformer<T extends KubernetesObject> {
 
   #list = async (): Promise<KubernetesListObject<T>> => {
     const list = await this.#options.list();
+    const transform = this.#options.transform;
+    if (transform) list.items = list.items.map(transform);
     this.#listed = true;
     this.#touch();
     this.#backoff.forget('restart');
@@ -230,7 +237,9 @@ export class SelfHealingInformer<T extends KubernetesObject> {
           this.#touch();
           this.#backoff.forget('restart');
           if (phase === 'ERROR' && (obj as { code?: unknown } | undefined)?.code === 410) this.#gone();
-          callback(phase, obj, raw);
+          const transform = this.#options.transform;
+          const keep = transform && (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED');
+          callback(phase, keep ? transform(obj as T) : obj, raw);
         },
         (err) => {
           if ((err as { statusCode?: unknown } | null)?.statusCode === 410) this.#gone();
