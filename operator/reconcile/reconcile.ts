@@ -206,16 +206,23 @@ async function checkClusterStep(s: State): Promise<'continue'> {
   return CONTINUE;
 }
 
+/**
+ * Apply order, in waves applied in parallel: the Deployment's pods need their ServiceAccount and
+ * ConfigMap, and should never run before their NetworkPolicy; the autoscaler targets the Deployment.
+ */
+const LATER_WAVES: readonly (readonly string[])[] = [['Deployment'], ['HorizontalPodAutoscaler']];
+
 async function applyChildren(s: State): Promise<'continue'> {
   const owner = hs(s);
   const uid = owner.metadata.uid ?? '';
   const instance = childName(owner.metadata.name);
   const children = desiredChildren(owner, s.deps.settings);
   // Every conflict is found before anything is written: a HelloService either gets all of its
-  // children applied or none.
+  // children applied or none. Lookups the cache cannot answer go to the API server, all at once.
+  const found = await Promise.all(children.map((c) => current(s, kindInfo(c.kind), c.metadata.name)));
   const existing = new Map<Child, KubeObject | undefined>();
-  for (const child of children) {
-    const obj = await current(s, kindInfo(child.kind), child.metadata.name);
+  children.forEach((child, i) => {
+    const obj = found[i];
     const verdict = ownership(obj, { uid, instance });
     if (verdict.verdict === 'foreign') {
       throw new ReconcileError(
@@ -226,41 +233,58 @@ async function applyChildren(s: State): Promise<'continue'> {
       );
     }
     existing.set(child, obj);
-  }
-  for (const child of children) {
-    const info = kindInfo(child.kind);
-    const before = existing.get(child);
-    const body = withAppliedHash(
-      (child.kind === 'Deployment'
-        ? handOffReplicas(child, owner, before, FIELD_MANAGER)
-        : child) as KubeObject,
+  });
+  const later = new Set(LATER_WAVES.flat());
+  const waves = [
+    children.filter((c) => !later.has(c.kind)),
+    ...LATER_WAVES.map((kinds) => children.filter((c) => kinds.includes(c.kind))),
+  ];
+  for (const wave of waves) {
+    const results = await Promise.allSettled(
+      wave.map((child) => applyChild(s, owner, child, existing.get(child))),
     );
-    const mem = s.mem as Memory;
-    // Already as desired (and not forced): no write; the cached object stands in for the result.
-    if (!s.forced && upToDate(body, before, FIELD_MANAGER)) {
-      mem.applied.set(child.kind, lastAppliedTime(before, FIELD_MANAGER));
-      continue;
-    }
-    const result = await s.deps.applier.apply(info, body, s.ctx.signal);
-    if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
-    const previousApply = mem.applied.has(child.kind)
-      ? mem.applied.get(child.kind)
-      : lastAppliedTime(before, FIELD_MANAGER);
-    const applied = lastAppliedTime(result, FIELD_MANAGER);
-    mem.applied.set(child.kind, applied);
-    const name = JSON.stringify(child.metadata.name);
-    if (!before) {
-      record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
-    } else if (previousApply === undefined) {
-      record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
-    } else if (applied !== previousApply) {
-      record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
-    }
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return CONTINUE;
+}
+
+async function applyChild(
+  s: State,
+  owner: DefaultedHelloService,
+  child: Child,
+  before: KubeObject | undefined,
+): Promise<void> {
+  const info = kindInfo(child.kind);
+  const body = withAppliedHash(
+    (child.kind === 'Deployment'
+      ? handOffReplicas(child, owner, before, FIELD_MANAGER)
+      : child) as KubeObject,
+  );
+  const mem = s.mem as Memory;
+  // Already as desired (and not forced): no write; the cached object stands in for the result.
+  if (!s.forced && upToDate(body, before, FIELD_MANAGER)) {
+    mem.applied.set(child.kind, lastAppliedTime(before, FIELD_MANAGER));
+    return;
+  }
+  const result = await s.deps.applier.apply(info, body, s.ctx.signal);
+  if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
+  const previousApply = mem.applied.has(child.kind)
+    ? mem.applied.get(child.kind)
+    : lastAppliedTime(before, FIELD_MANAGER);
+  const applied = lastAppliedTime(result, FIELD_MANAGER);
+  mem.applied.set(child.kind, applied);
+  const name = JSON.stringify(child.metadata.name);
+  if (!before) {
+    record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
+  } else if (previousApply === undefined) {
+    record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
+  } else if (applied !== previousApply) {
+    record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
+  }
 }
 
 async function deleteUnwanted(s: State): Promise<'continue'> {
