@@ -22,6 +22,8 @@ export async function startOperator(
     process.execPath,
     [
       ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      // e.g. BENCH_NODE_ARGS=--max-old-space-size=96: the heap cap a container memory limit implies.
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
       bundle,
       'run',
       `--kubeconfig=${kubeconfig}`,

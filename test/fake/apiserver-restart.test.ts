@@ -63,6 +63,8 @@ describe('an API server restart while HelloServices change', () => {
     log(`informer restarts ${restarts}, relists ${relists} (410 Gone: ${gone})`);
     // It noticed: its watches failed while the API server was away and were started again.
     expect(restarts).toBeGreaterThan(0);
+    // etcd was compacted past every resourceVersion it held: resuming got 410 Gone, so it relisted.
+    expect(gone, 'relists after 410 Gone').toBeGreaterThan(0);
     // One of each child per HelloService: nothing duplicated, nothing orphaned.
     for (const kind of ['configmap', 'deployment', 'service', 'serviceaccount']) {
       const items = JSON.parse(

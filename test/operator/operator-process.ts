@@ -185,8 +185,13 @@ export async function startOperator(kubeconfig: string, args: string[]): Promise
 
 /** One scrape of /metrics as `name{labels} value` → value. */
 export async function scrape(address: string): Promise<Map<string, number>> {
-  const res = await fetch(`http://${address}/metrics`);
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await (await fetch(`http://${address}/metrics`)).text();
+  } catch {
+    // A keep-alive connection the server closed just as we reused it: once more, on a new one.
+    text = await (await fetch(`http://${address}/metrics`)).text();
+  }
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
