@@ -22,6 +22,10 @@ start() {
   if serving; then log "fake control plane: already serving"; return; fi
   log "fake control plane: starting"
   "$kwokctl" --name "$KWOK_CLUSTER" start cluster --wait 2m >/dev/null 2>&1 || die "the fake control plane did not start"
+  # The killed kwok controller still holds its nodes' Leases (200 s): the new one would leave every
+  # new pod Pending until they expire. They are ours to drop; it takes the nodes back at once.
+  local kc; kc=$(mktemp); "$kwokctl" get kubeconfig --name "$KWOK_CLUSTER" >"$kc"
+  "$(bin kubectl)" --kubeconfig "$kc" delete leases -n kube-node-lease --all >/dev/null; rm -f "$kc"
   log "fake control plane: ready"
 }
 # etcd's v3 JSON gateway on its client port (kwokctl's etcd serves plain HTTP on loopback).
