@@ -6,8 +6,8 @@
 // Settings (env): BENCH_NAMESPACES (N/100, 1..10), BENCH_CREATE_CONCURRENCY (32),
 // BENCH_STEADY_SECONDS (30), BENCH_FLOOR=patch|kubectl (patch), BENCH_FLOOR_PROCS (8, kubectl),
 // BENCH_FLOOR_CONCURRENCY (32, patch), BENCH_OPERATOR_ARGS (extra operator flags),
-// BENCH_CPU_PROF=<dir> (profile the operator), BENCH_NODE_ARGS (Node flags for the operator, e.g.
-// --max-old-space-size=96), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
+// BENCH_CPU_PROF=<dir> (profile the operator), BENCH_NODE_ARGS (Node flags for the operator instead
+// of the image's, e.g. "" for V8's defaults), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
