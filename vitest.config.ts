@@ -36,6 +36,8 @@ export default defineConfig({
           name: 'fake',
           include: ['test/fake/**/*.test.ts'],
           globalSetup: ['test/fake/global-setup.ts'],
+          // One file at a time: one of them stops and starts the fake cluster's control plane.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -6,7 +6,8 @@
 // Settings (env): BENCH_NAMESPACES (N/100, 1..10), BENCH_CREATE_CONCURRENCY (32),
 // BENCH_STEADY_SECONDS (30), BENCH_FLOOR=patch|kubectl (patch), BENCH_FLOOR_PROCS (8, kubectl),
 // BENCH_FLOOR_CONCURRENCY (32, patch), BENCH_OPERATOR_ARGS (extra operator flags),
-// BENCH_CPU_PROF=<dir> (profile the operator), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
+// BENCH_CPU_PROF=<dir> (profile the operator), BENCH_NODE_ARGS (Node flags for the operator instead
+// of the image's, e.g. "" for V8's defaults), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,7 +180,8 @@ async function main(): Promise<void> {
               `${childCount(opTracker, expected)}/${opRender.children.length}, Deployments available ` +
               `${opTracker.available.size}, Ready ${opTracker.ready.size}/${n}, writes ` +
               `${metric(m, 'hello_operator_api_writes_total')}, reconciles ${metric(m, 'controller_runtime_reconcile_total')}, ` +
-              `queue ${metric(m, 'workqueue_depth')}, RSS ${sampler.last?.rssMiB.toFixed(0)} MiB, CPU ${sampler.cpuS.toFixed(1)} s`,
+              `queue ${metric(m, 'workqueue_depth')}, RSS ${sampler.last?.rssMiB.toFixed(0)} MiB (heap used ` +
+              `${(metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20).toFixed(0)} MiB), CPU ${sampler.cpuS.toFixed(1)} s`,
           );
         })
         .catch(() => {});

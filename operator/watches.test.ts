@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueHandler, helloSignature, updateSignature } from './watches.ts';
+import { enqueueHandler, helloSignature, keepManagedFieldsOf, updateSignature } from './watches.ts';
 
 const hs = (rv: string, over: Record<string, unknown> = {}) => ({
   metadata: { name: 'hello', namespace: 'ns', uid: 'u', generation: 1, resourceVersion: rv, ...over },
@@ -52,5 +52,27 @@ describe('enqueueHandler', () => {
       (k) => keys.push(k),
     )('add', hs('1'));
     expect(keys).toEqual([]);
+  });
+});
+
+describe('keepManagedFieldsOf', () => {
+  const obj = {
+    metadata: {
+      name: 'a',
+      resourceVersion: '7',
+      managedFields: [
+        { manager: 'hello-operator', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+        { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', fieldsV1: {} },
+      ],
+    },
+  };
+  it("keeps only the given manager's entries, and the rest of the object as it was", () => {
+    const kept = keepManagedFieldsOf('hello-operator')(obj);
+    expect(kept.metadata?.managedFields?.map((f) => f.manager)).toEqual(['hello-operator']);
+    expect(kept.metadata?.resourceVersion).toBe('7');
+    expect(obj.metadata.managedFields).toHaveLength(2);
+  });
+  it('drops them all for no manager', () => {
+    expect(keepManagedFieldsOf(undefined)(obj).metadata).toEqual({ name: 'a', resourceVersion: '7' });
   });
 });

@@ -13,6 +13,7 @@ import {
   SelfHealingInformer,
 } from './controller/index.ts';
 import { type KubeClient, type KubeObject, resourcePath } from './kube/rest.ts';
+import { FIELD_MANAGER } from './reconcile/apply.ts';
 import type { Store } from './reconcile/reconcile.ts';
 import { CHILD_KINDS, type ChildKind } from './resources/children.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './resources/labels.ts';
@@ -74,6 +75,22 @@ export function helloSignature(obj: KubeObject): string {
   return JSON.stringify([m.generation, m.labels, m.annotations, m.deletionTimestamp, m.uid]);
 }
 
+/**
+ * The cache keeps only the managedFields entries of `manager` (none when undefined): the reconcile
+ * reads our own entries (what we applied, whether we own replicas) and nothing else of them, and
+ * the others (a Deployment's status updates by the controller manager) are most of a cached object.
+ */
+export function keepManagedFieldsOf(manager: string | undefined) {
+  return (obj: KubernetesObject): KubernetesObject => {
+    const fields = obj.metadata?.managedFields;
+    if (!fields) return obj;
+    const kept = manager === undefined ? [] : fields.filter((f) => f.manager === manager);
+    if (kept.length === fields.length) return obj;
+    const { managedFields: _dropped, ...metadata } = obj.metadata ?? {};
+    return { ...obj, metadata: kept.length > 0 ? { ...metadata, managedFields: kept } : metadata };
+  };
+}
+
 /** Reads from one informer per namespace (or the one cluster-wide informer). */
 function storeOf(byNamespace: Map<string, SelfHealingInformer<KubernetesObject>>): Store {
   return {
@@ -92,6 +109,7 @@ export function createWatches(o: WatchOptions): Watches {
     apiVersion: string,
     plural: string,
     namespace: string,
+    transform: (obj: KubernetesObject) => KubernetesObject,
     labelSelector?: string,
   ): SelfHealingInformer<KubernetesObject> => {
     const path = resourcePath(apiVersion, plural, namespace || undefined);
@@ -107,6 +125,7 @@ export function createWatches(o: WatchOptions): Watches {
       log: o.log,
       metrics: o.metrics,
       resyncPeriodMs: o.resyncPeriodMs,
+      transform,
     });
     informers.push(informer);
     return informer;
@@ -114,7 +133,7 @@ export function createWatches(o: WatchOptions): Watches {
 
   const hsByNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
   for (const ns of scopes) {
-    const informer = make(PLURAL, API_VERSION, PLURAL, ns);
+    const informer = make(PLURAL, API_VERSION, PLURAL, ns, keepManagedFieldsOf(undefined));
     informer.on(enqueueHandler(helloSignature, keyOf, o.enqueue));
     hsByNamespace.set(ns, informer);
   }
@@ -124,7 +143,14 @@ export function createWatches(o: WatchOptions): Watches {
   for (const kind of CHILD_KINDS as readonly ChildKind[]) {
     const byNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
     for (const ns of scopes) {
-      const informer = make(kind.plural, kind.apiVersion, kind.plural, ns, selector);
+      const informer = make(
+        kind.plural,
+        kind.apiVersion,
+        kind.plural,
+        ns,
+        keepManagedFieldsOf(FIELD_MANAGER),
+        selector,
+      );
       informer.on(
         enqueueHandler(
           (obj) => updateSignature(kind.kind, obj),

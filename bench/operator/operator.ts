@@ -3,6 +3,9 @@
 // loopback ports. BENCH_CPU_PROF=<dir> adds --cpu-prof (the profile is written on SIGTERM's exit).
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/** The Node flags of the operator image (Dockerfile.operator's ENTRYPOINT). */
+export const IMAGE_NODE_ARGS = '--max-semi-space-size=8';
+
 export type Operator = {
   process: ChildProcess;
   pid: number;
@@ -22,6 +25,8 @@ export async function startOperator(
     process.execPath,
     [
       ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      // Node flags as Dockerfile.operator's ENTRYPOINT has them; BENCH_NODE_ARGS replaces them.
+      ...(process.env.BENCH_NODE_ARGS ?? IMAGE_NODE_ARGS).split(/\s+/).filter(Boolean),
       bundle,
       'run',
       `--kubeconfig=${kubeconfig}`,

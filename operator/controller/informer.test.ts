@@ -28,6 +28,8 @@ class FakeServer {
   lists = 0;
   failNextLists = 0;
   hangLists = false;
+  /** Watch requests are never answered (each times out after 30 s, and is tried again). */
+  hang = false;
 
   list = async () => {
     this.lists++;
@@ -40,6 +42,12 @@ class FakeServer {
   };
 
   watch: WatchFn = async (_path, query, callback, done) => {
+    if (this.hang) {
+      // As client-node's Watch does with a server that never answers: it gives up after 30 s.
+      await new Promise((r) => setTimeout(r, 30_000));
+      done(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      return new AbortController();
+    }
     const controller = new AbortController();
     const w: FakeWatch = {
       query,
@@ -227,11 +235,71 @@ describe('SelfHealingInformer', () => {
     await vi.advanceTimersByTimeAsync(60_000); // watchdog relists; the list never answers
     await settle();
     expect(s.server.lists).toBe(2);
-    // The relist's reconnect at 60 s was the last sign of life; three watchdog periods later:
-    await vi.advanceTimersByTimeAsync(179_999);
+    // The watch answered at 0 s was the last sign of life (the relist's attempt is none); three
+    // watchdog periods after it:
+    await vi.advanceTimersByTimeAsync(119_999);
     expect(informer.healthy()).toBe(true);
     await vi.advanceTimersByTimeAsync(1);
     expect(informer.healthy()).toBe(false);
+  });
+
+  it('relists when the resourceVersion it watches from expired (410 Gone), catching what it missed', async () => {
+    const s = setup();
+    informer = s.informer;
+    s.server.put('a');
+    await informer.start();
+    await informer.waitForSync();
+    s.server.put('b', true); // missed while the history was compacted
+    s.server.current?.callback('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
+    s.server.current?.end(null);
+    await settle();
+    expect(s.server.lists).toBe(2);
+    expect(s.events).toContainEqual(['add', 'b']);
+    expect(s.server.current?.query.resourceVersion).toBe(String(s.server.rv));
+    expect(await sample(s.registry, 'hello_operator_informer_relists_total', { informer: 'things' })).toBe(1);
+    expect(s.lines.some((l) => JSON.stringify(l).includes('410 Gone'))).toBe(true);
+  });
+
+  it('a watch the server never answers is no sign of life', async () => {
+    const s = setup({ watchdogMs: 60_000 });
+    informer = s.informer;
+    await informer.start();
+    await informer.waitForSync();
+    // The server hangs from now on: reconnects are attempted every 30 s but never answered.
+    s.server.hang = true;
+    s.server.hangLists = true;
+    s.server.current?.end(null);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await settle();
+    expect(await sample(s.registry, 'hello_operator_informer_relists_total', { informer: 'things' })).toBe(1);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(informer.healthy()).toBe(false);
+  });
+
+  it('caches what the transform keeps, from lists and from watch events', async () => {
+    const server = new FakeServer();
+    const { log } = memoryLogger();
+    const tagged = (o: Obj): Obj => ({
+      ...o,
+      metadata: { ...o.metadata, labels: { kept: 'yes' } } as Obj['metadata'],
+    });
+    informer = new SelfHealingInformer<Obj>({
+      name: 'things',
+      path: '/x',
+      list: server.list,
+      watch: server.watch,
+      log,
+      transform: tagged,
+    });
+    server.put('a');
+    await informer.start();
+    await informer.waitForSync();
+    server.put('b');
+    for (const name of ['a', 'b']) {
+      expect((informer.get(name, 'ns')?.metadata as { labels?: unknown } | undefined)?.labels).toEqual({
+        kept: 'yes',
+      });
+    }
   });
 
   it('relists periodically and replays every object to the handlers', async () => {

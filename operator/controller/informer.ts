@@ -45,6 +45,11 @@ export type InformerOptions<T extends KubernetesObject> = {
   watchdogMs?: number;
   now?: () => number;
   metrics?: RuntimeMetrics;
+  /**
+   * What the cache keeps of each listed or watched object (controller-runtime's cache transform):
+   * drop what no reconcile reads, e.g. other managers' managedFields, to save memory.
+   */
+  transform?: (obj: T) => T;
 };
 
 export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
@@ -100,7 +105,8 @@ export class SelfHealingInformer<T extends KubernetesObject> {
     this.#lw.on('add', (obj) => this.#emit('add', obj));
     this.#lw.on('update', (obj) => this.#emit('update', obj));
     this.#lw.on('delete', (obj) => this.#emit('delete', obj));
-    this.#lw.on('connect', () => this.#touch());
+    // Not 'connect': ListWatch announces every attempt, including those a hung server never
+    // answers; only what the server sends (an answered watch, events, bookmarks, lists) is life.
     this.#lw.on('error', (err) => this.#onError(err));
   }
 
@@ -186,6 +192,8 @@ export class SelfHealingInformer<T extends KubernetesObject> {
 
   #list = async (): Promise<KubernetesListObject<T>> => {
     const list = await this.#options.list();
+    const transform = this.#options.transform;
+    if (transform) list.items = list.items.map(transform);
     this.#listed = true;
     this.#touch();
     this.#backoff.forget('restart');
@@ -228,15 +236,25 @@ export class SelfHealingInformer<T extends KubernetesObject> {
         (phase, obj, raw) => {
           this.#touch();
           this.#backoff.forget('restart');
-          callback(phase, obj, raw);
+          if (phase === 'ERROR' && (obj as { code?: unknown } | undefined)?.code === 410) this.#gone();
+          const transform = this.#options.transform;
+          const keep = transform && (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED');
+          callback(phase, keep ? transform(obj as T) : obj, raw);
         },
-        finish,
+        (err) => {
+          if ((err as { statusCode?: unknown } | null)?.statusCode === 410) this.#gone();
+          finish(err);
+        },
       );
     } catch (err) {
       // A watch that throws instead of calling done (e.g. credentials failed) is an error too.
       setImmediate(() => finish(err));
     }
-    if (!finished) this.#request = controller;
+    if (!finished) {
+      // The server answered the watch request: the connection and the server are alive.
+      this.#touch();
+      this.#request = controller;
+    }
     return controller;
   };
 
@@ -258,6 +276,12 @@ export class SelfHealingInformer<T extends KubernetesObject> {
       this.#restartTimer = undefined;
       if (!this.#stopped) void this.#startListWatch();
     }, delayMs);
+  }
+
+  /** The resourceVersion we watch from is too old (compacted): ListWatch relists; count it. */
+  #gone(): void {
+    this.#relists++;
+    this.#log.info({ why: 'resource version expired (410 Gone)' }, 'relisting');
   }
 
   #checkWatchdog(watchdogMs: number): void {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loopbackKubeConfig } from './loopback-testing.ts';
-import { KubeClient, resourcePath } from './rest.ts';
+import { HttpMethod, KubeClient, resourcePath } from './rest.ts';
 
 describe('resourcePath', () => {
   it('core and named groups, namespaced or not, objects and subresources', () => {
@@ -37,6 +37,31 @@ describe('KubeClient', () => {
       }
       // One, or two when the first connection is not yet back in the pool as the second request goes.
       expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('gives up on a server that never answers, with a network error code (ETIMEDOUT)', async () => {
+    const server = createServer(() => {
+      // Never answers: a stalled connection.
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const client = new KubeClient(loopbackKubeConfig(port));
+    try {
+      await expect(
+        client.request(HttpMethod.GET, '/api/v1/namespaces/a/configmaps/b', { timeoutMs: 200 }),
+      ).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      // The caller's own abort stays an abort, not a timeout.
+      const caller = new AbortController();
+      const pending = client.request(HttpMethod.GET, '/api/v1/namespaces/a/configmaps/c', {
+        signal: caller.signal,
+      });
+      caller.abort();
+      await expect(pending).rejects.not.toMatchObject({ code: 'ETIMEDOUT' });
     } finally {
       server.closeAllConnections();
       server.close();

@@ -56,7 +56,16 @@ export type RequestOptions = {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal | undefined;
+  /** Give up after this long (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
 };
+
+/**
+ * No request waits longer than this for its whole answer. A connection that went silent (a peer
+ * that vanished without a reset, a stalled proxy) would otherwise hold a pooled request for
+ * undici's 5 min; the error (code ETIMEDOUT) is retried like any unreachable API server.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The REST path of a resource collection or object: `/api/v1/...` for the core group, else `/apis/...`. */
 export function resourcePath(
@@ -113,14 +122,28 @@ export class KubeClient {
       body = JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const response = await fetch(url, {
-      method,
-      headers,
-      body,
-      dispatcher: this.#dispatcher,
-      signal: options.signal,
-    });
-    const text = await response.text();
+    const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Awaited<ReturnType<typeof fetch>>;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body,
+        dispatcher: this.#dispatcher,
+        signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      });
+      text = await response.text();
+    } catch (err) {
+      if (timeout.aborted && !options.signal?.aborted) {
+        throw Object.assign(new Error(`${method} ${path}: no answer within ${timeoutMs / 1000} s`), {
+          code: 'ETIMEDOUT',
+          cause: err,
+        });
+      }
+      throw err;
+    }
     if (response.status < 200 || response.status > 299) {
       const responseHeaders: Record<string, string> = {};
       response.headers.forEach((v, k) => {

@@ -2,7 +2,7 @@
 // manager `hello-operator` and force (the operator is the single owner of what it applies), a
 // precondition-guarded delete, or a status apply; every call is counted in
 // hello_operator_api_writes_total{kind,verb}, so "zero writes at steady state" is measurable.
-// No local diff: an apply that changes nothing is a no-op on the server (same resourceVersion).
+// Whether to apply at all is decided before (up-to-date.ts): a child already as desired is not sent.
 import { PatchStrategy } from '@kubernetes/client-node';
 import { HttpMethod, type KubeClient, type KubeObject, resourcePath } from '../kube/rest.ts';
 

@@ -8,9 +8,10 @@ import type { KubeClient, KubeObject } from '../kube/rest.ts';
 import { childName } from '../resources/names.ts';
 import { buildServiceMonitor, SERVICE_MONITOR } from '../resources/service-monitor.ts';
 import type { OperatorSettings } from '../resources/settings.ts';
-import type { Applier, KindInfo } from './apply.ts';
+import { type Applier, FIELD_MANAGER, type KindInfo } from './apply.ts';
 import { ownership } from './ownership.ts';
 import { type StatusDraft, setMonitoring } from './status.ts';
+import { upToDate, withAppliedHash } from './up-to-date.ts';
 
 /** How soon to look again for the CRD: installing prometheus-operator does not enqueue anything. */
 export const MONITORING_RECHECK_MS = 60_000;
@@ -34,6 +35,8 @@ export type MonitoringContext = {
     signal: AbortSignal,
   ) => Promise<KubeObject | undefined>;
   draft: StatusDraft;
+  /** Apply even when the live object already matches (a new reconcile-at annotation). */
+  forced: boolean;
   signal: AbortSignal;
   /** Records what changed (an Event and a log line). */
   changed: (action: 'Created' | 'Updated' | 'Deleted', note: string) => void;
@@ -78,10 +81,14 @@ export async function reconcileServiceMonitor(c: MonitoringContext): Promise<num
       { retryAfterMs: 60_000 },
     );
   }
-  const result = await c.applier.apply(SERVICE_MONITOR, desired as unknown as KubeObject, c.signal);
-  if (!existing) c.changed('Created', `Created ServiceMonitor ${quoted}.`);
-  else if (result.metadata?.resourceVersion !== existing.metadata?.resourceVersion) {
-    c.changed('Updated', `Updated ServiceMonitor ${quoted} to match the HelloService.`);
+  // Like the other children: no write when the live object already holds what we would apply.
+  const body = withAppliedHash(desired as unknown as KubeObject);
+  if (c.forced || !upToDate(body, existing, FIELD_MANAGER)) {
+    const result = await c.applier.apply(SERVICE_MONITOR, body, c.signal);
+    if (!existing) c.changed('Created', `Created ServiceMonitor ${quoted}.`);
+    else if (result.metadata?.resourceVersion !== existing.metadata?.resourceVersion) {
+      c.changed('Updated', `Updated ServiceMonitor ${quoted} to match the HelloService.`);
+    }
   }
   setMonitoring(
     c.draft,

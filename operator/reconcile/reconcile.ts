@@ -35,6 +35,7 @@ import {
   sameStatus,
   setSpecFields,
 } from './status.ts';
+import { upToDate, withAppliedHash } from './up-to-date.ts';
 
 /** `"true"` stops the operator from changing anything of this HelloService until removed. */
 export const PAUSED_ANNOTATION = 'hello.operators.dev/paused';
@@ -80,6 +81,8 @@ type Memory = {
   applied: Map<string, string | undefined>;
   /** The status we last wrote and the resourceVersion the write returned. */
   status: { value: HelloServiceStatus; resourceVersion: string } | undefined;
+  /** The reconcile-at annotation at the last reconcile: a new value applies every child. */
+  reconcileAt: string | undefined;
 };
 
 type State = {
@@ -96,6 +99,8 @@ type State = {
   deployment?: DeploymentView;
   /** When a step wants another look later (e.g. for a CRD that is not installed yet). */
   requeueAfterMs?: number;
+  /** Apply every child even when it looks up to date (a new reconcile-at annotation). */
+  forced?: boolean;
 };
 
 type Step = (
@@ -150,11 +155,16 @@ function loadHelloService(s: State): 'continue' | undefined {
   }
   s.live = live;
   const uid = live.metadata?.uid ?? '';
+  const reconcileAt = live.metadata?.annotations?.[RECONCILE_AT_ANNOTATION];
   let mem = s.memory.get(key);
   if (!mem || mem.uid !== uid) {
-    mem = { uid, applied: new Map(), status: undefined };
+    // First reconcile since start (or a new object): a reconcile-at set earlier forces nothing, so a
+    // restart stays write-free.
+    mem = { uid, applied: new Map(), status: undefined, reconcileAt };
     s.memory.set(key, mem);
   }
+  s.forced = reconcileAt !== mem.reconcileAt;
+  mem.reconcileAt = reconcileAt;
   s.mem = mem;
   s.regarding = {
     apiVersion: API_VERSION,
@@ -204,16 +214,23 @@ async function checkClusterStep(s: State): Promise<'continue'> {
   return CONTINUE;
 }
 
+/**
+ * Apply order, in waves applied in parallel: the Deployment's pods need their ServiceAccount and
+ * ConfigMap, and should never run before their NetworkPolicy; the autoscaler targets the Deployment.
+ */
+const LATER_WAVES: readonly (readonly string[])[] = [['Deployment'], ['HorizontalPodAutoscaler']];
+
 async function applyChildren(s: State): Promise<'continue'> {
   const owner = hs(s);
   const uid = owner.metadata.uid ?? '';
   const instance = childName(owner.metadata.name);
   const children = desiredChildren(owner, s.deps.settings);
   // Every conflict is found before anything is written: a HelloService either gets all of its
-  // children applied or none.
+  // children applied or none. Lookups the cache cannot answer go to the API server, all at once.
+  const found = await Promise.all(children.map((c) => current(s, kindInfo(c.kind), c.metadata.name)));
   const existing = new Map<Child, KubeObject | undefined>();
-  for (const child of children) {
-    const obj = await current(s, kindInfo(child.kind), child.metadata.name);
+  children.forEach((child, i) => {
+    const obj = found[i];
     const verdict = ownership(obj, { uid, instance });
     if (verdict.verdict === 'foreign') {
       throw new ReconcileError(
@@ -224,32 +241,58 @@ async function applyChildren(s: State): Promise<'continue'> {
       );
     }
     existing.set(child, obj);
-  }
-  for (const child of children) {
-    const info = kindInfo(child.kind);
-    const before = existing.get(child);
-    const body = child.kind === 'Deployment' ? handOffReplicas(child, owner, before, FIELD_MANAGER) : child;
-    const result = await s.deps.applier.apply(info, body as KubeObject, s.ctx.signal);
-    if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
-    const mem = s.mem as Memory;
-    const previousApply = mem.applied.has(child.kind)
-      ? mem.applied.get(child.kind)
-      : lastAppliedTime(before, FIELD_MANAGER);
-    const applied = lastAppliedTime(result, FIELD_MANAGER);
-    mem.applied.set(child.kind, applied);
-    const name = JSON.stringify(child.metadata.name);
-    if (!before) {
-      record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
-    } else if (previousApply === undefined) {
-      record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
-    } else if (applied !== previousApply) {
-      record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
-      s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
-    }
+  });
+  const later = new Set(LATER_WAVES.flat());
+  const waves = [
+    children.filter((c) => !later.has(c.kind)),
+    ...LATER_WAVES.map((kinds) => children.filter((c) => kinds.includes(c.kind))),
+  ];
+  for (const wave of waves) {
+    const results = await Promise.allSettled(
+      wave.map((child) => applyChild(s, owner, child, existing.get(child))),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return CONTINUE;
+}
+
+async function applyChild(
+  s: State,
+  owner: DefaultedHelloService,
+  child: Child,
+  before: KubeObject | undefined,
+): Promise<void> {
+  const info = kindInfo(child.kind);
+  const body = withAppliedHash(
+    (child.kind === 'Deployment'
+      ? handOffReplicas(child, owner, before, FIELD_MANAGER)
+      : child) as KubeObject,
+  );
+  const mem = s.mem as Memory;
+  // Already as desired (and not forced): no write; the cached object stands in for the result.
+  if (!s.forced && upToDate(body, before, FIELD_MANAGER)) {
+    mem.applied.set(child.kind, lastAppliedTime(before, FIELD_MANAGER));
+    return;
+  }
+  const result = await s.deps.applier.apply(info, body, s.ctx.signal);
+  if (child.kind === 'Deployment') s.deployment = result as DeploymentView;
+  const previousApply = mem.applied.has(child.kind)
+    ? mem.applied.get(child.kind)
+    : lastAppliedTime(before, FIELD_MANAGER);
+  const applied = lastAppliedTime(result, FIELD_MANAGER);
+  mem.applied.set(child.kind, applied);
+  const name = JSON.stringify(child.metadata.name);
+  if (!before) {
+    record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
+  } else if (previousApply === undefined) {
+    record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
+  } else if (applied !== previousApply) {
+    record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
+    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
+  }
 }
 
 async function deleteUnwanted(s: State): Promise<'continue'> {
@@ -286,6 +329,7 @@ async function monitoring(s: State): Promise<'continue'> {
     applier: s.deps.applier,
     read: s.deps.read,
     draft: draft(s),
+    forced: s.forced === true,
     signal: s.ctx.signal,
     changed: (action, note) => {
       record(

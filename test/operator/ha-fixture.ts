@@ -10,6 +10,7 @@ import {
   kubectlFor,
   metric,
   must,
+  NS_PREFIX,
   type Obj,
   type RunningOperator,
   rbacManifests,
@@ -57,8 +58,8 @@ export type Fixture = {
 
 export async function setUp(adminPath: string, prefix: string): Promise<Fixture> {
   const suffix = randomBytes(3).toString('hex');
-  const opNs = `ha-${prefix}-op-${suffix}`;
-  const ns = `ha-${prefix}-hs-${suffix}`;
+  const opNs = `${NS_PREFIX}ha-${prefix}-op-${suffix}`;
+  const ns = `${NS_PREFIX}ha-${prefix}-hs-${suffix}`;
   const leaseName = `ha-${prefix}`;
   const kubectl = kubectlFor(adminPath);
   const admin = new k8s.KubeConfig();

@@ -33,6 +33,8 @@ export type Obj = {
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const workloadImage = 'localhost/hello-workload:dev';
+/** Prepended to the test namespaces' names (`HELLO_NS_PREFIX=me-`): several people on one cluster. */
+export const NS_PREFIX = process.env.HELLO_NS_PREFIX ?? '';
 
 /** The kubectl the cluster scripts built (test/cluster/paths.ts), else the one on PATH. */
 export function kubectlBinary(): string {
@@ -187,8 +189,13 @@ export async function startOperator(kubeconfig: string, args: string[]): Promise
 
 /** One scrape of /metrics as `name{labels} value` → value. */
 export async function scrape(address: string): Promise<Map<string, number>> {
-  const res = await fetch(`http://${address}/metrics`);
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await (await fetch(`http://${address}/metrics`)).text();
+  } catch {
+    // A keep-alive connection the server closed just as we reused it: once more, on a new one.
+    text = await (await fetch(`http://${address}/metrics`)).text();
+  }
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;

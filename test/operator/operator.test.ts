@@ -13,6 +13,7 @@ import {
   kubectlFor,
   metric,
   must,
+  NS_PREFIX,
   type Obj,
   type RunningOperator,
   rbacManifests,
@@ -26,8 +27,8 @@ import {
 } from './operator-process.ts';
 
 const suffix = randomBytes(3).toString('hex');
-const opNs = `ctl-op-${suffix}`;
-const ns = `ctl-hs-${suffix}`;
+const opNs = `${NS_PREFIX}ctl-op-${suffix}`;
+const ns = `${NS_PREFIX}ctl-hs-${suffix}`;
 // An IngressClass of our own: the operator only checks that it exists; no controller is needed to
 // see the Ingress created and deleted.
 const ingressClass = `ctl-${suffix}`;
