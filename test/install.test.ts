@@ -27,6 +27,7 @@ import { CHART_DIR, INSTALL_PATH } from '../deploy/install.ts';
 import { tool } from './cluster/cli.ts';
 import { createNamespace, deleteNamespace, eventually, httpGet, kubeConfig } from './cluster/kube.ts';
 import { repoRoot } from './cluster/paths.ts';
+import { confinement } from './e2e/in-cluster-operator.ts';
 import { installCrd, kubectlFor } from './operator/operator-process.ts';
 
 const kubeconfig = inject('kubeconfig');
@@ -172,24 +173,7 @@ describe('the kustomize base', () => {
         namePrefix: `${opNs}-`,
         resources: [relative(dir, join(repoRoot, 'deploy'))],
         images: [{ name: 'ghcr.io/hello-operator/hello-operator', newName: repo, newTag: tag }],
-        patches: [
-          {
-            target: { kind: 'Deployment', name: 'hello-operator' },
-            patch: stringify([
-              { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
-              {
-                op: 'add',
-                path: '/spec/template/spec/containers/0/env/-',
-                value: { name: 'WATCH_NAMESPACES', value: appNs },
-              },
-              {
-                op: 'add',
-                path: '/spec/template/spec/containers/0/env/-',
-                value: { name: 'WORKLOAD_IMAGE', value: workloadImage },
-              },
-            ]),
-          },
-        ],
+        patches: [confinement(appNs, workloadImage)],
       }),
     );
     await kubectl(['apply', '--server-side', '-k', dir]);

@@ -10,21 +10,20 @@
 // monitoring.coreos.com CRDs at the start (a fresh cluster), the test first proves that a HelloService
 // asking for monitoring says so in a condition and is Ready anyway, and removes the CRDs at the end.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runScript } from './cluster/run-script.ts';
+import { type InClusterOperator, installInCluster } from './e2e/in-cluster-operator.ts';
 import { dashboardQueries, monitoringDir, type ruleGroups } from './monitoring/files.ts';
 import {
   eventually,
-  installCrd,
+  getObject,
   type Kubectl,
   kubectlFor,
   must,
   type Obj,
-  repoRoot,
-  tempDir,
 } from './operator/operator-process.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -32,8 +31,6 @@ const opNs = `obs-op-${suffix}`;
 const ns = `obs-hs-${suffix}`;
 const monNs = `obs-mon-${suffix}`;
 const SELECTOR_LABEL = 'hello-operator.test/monitoring';
-// The images `npm run images` built (HELLO_IMAGE_TAG): the operator under test and its workload.
-const tag = process.env.HELLO_TEST_IMAGE_TAG ?? 'dev';
 const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
 
 type PromResult = { metric: Record<string, string>; value: [number, string] };
@@ -42,20 +39,13 @@ type PromAlert = { labels: Record<string, string>; state: string };
 describe('monitoring on a real cluster', () => {
   const adminPath = inject('kubeconfig');
   const kubectl: Kubectl = kubectlFor(adminPath);
-  const dir = tempDir();
   // Whether the cluster had the CRDs before this test (then they are not ours to remove). Asked while
   // the tests are collected, since it decides which of them run.
   const crdsBefore = kubectl(['get', 'crd', SERVICE_MONITOR_CRD]).status === 0;
   let prometheus = '';
 
-  const get = (kind: string, name: string, namespace = ns): Obj | undefined => {
-    const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
-    if (r.status !== 0) {
-      if (r.stderr.includes('NotFound')) return undefined;
-      throw new Error(r.stderr);
-    }
-    return JSON.parse(r.stdout) as Obj;
-  };
+  const get = (kind: string, name: string, namespace = ns): Obj | undefined =>
+    getObject(kubectl, kind, name, namespace);
   const cond = (hs: Obj | undefined, type: string) =>
     (hs?.status?.conditions as { type: string; status: string; reason: string }[] | undefined)?.find(
       (c) => c.type === type,
@@ -80,75 +70,21 @@ describe('monitoring on a real cluster', () => {
   const query = (q: string) =>
     api<{ result: PromResult[] }>(`/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
 
+  let operator: InClusterOperator | undefined;
   beforeAll(async () => {
-    installCrd(kubectl);
-    for (const n of [opNs, ns]) {
-      must(kubectl, ['create', 'namespace', n]);
-      must(kubectl, ['label', 'namespace', n, 'hello-operator.test=true', `${SELECTOR_LABEL}=${suffix}`]);
-    }
-    // The kustomize base's RBAC and controller, confined to this test. The files are copied (their
-    // own kustomizations pin the namespace, which would leave the bindings pointing there).
-    const files: string[] = [];
-    for (const part of ['rbac', 'manager']) {
-      for (const f of readdirSync(join(repoRoot, 'deploy', part))) {
-        if (!f.endsWith('.yaml') || f === 'kustomization.yaml') continue;
-        const text = readFileSync(join(repoRoot, 'deploy', part, f), 'utf8');
-        writeFileSync(
-          join(dir.path, f),
-          text.replaceAll('namespace: hello-operator-system', `namespace: ${opNs}`),
-        );
-        files.push(f);
-      }
-    }
-    writeFileSync(
-      join(dir.path, 'kustomization.yaml'),
-      stringify({
-        apiVersion: 'kustomize.config.k8s.io/v1beta1',
-        kind: 'Kustomization',
-        namespace: opNs,
-        namePrefix: `obs-${suffix}-`,
-        resources: files,
-        images: [
-          { name: 'ghcr.io/hello-operator/hello-operator', newName: 'localhost/hello-operator', newTag: tag },
-        ],
-        patches: [
-          {
-            target: { kind: 'Deployment' },
-            patch: stringify([
-              // One replica is enough here (two only double the CPU on this 2-core node).
-              { op: 'replace', path: '/spec/replicas', value: 1 },
-              { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
-              {
-                op: 'add',
-                path: '/spec/template/spec/containers/0/env/-',
-                value: { name: 'WATCH_NAMESPACES', value: ns },
-              },
-              {
-                op: 'add',
-                path: '/spec/template/spec/containers/0/env/-',
-                value: { name: 'WORKLOAD_IMAGE', value: `localhost/hello-workload:${tag}` },
-              },
-            ]),
-          },
-        ],
-      }),
-    );
-    must(kubectl, ['apply', '--server-side', '-k', dir.path]);
-    must(kubectl, ['-n', opNs, 'rollout', 'status', `deploy/obs-${suffix}-hello-operator`, '--timeout=180s']);
+    // The kustomize base, confined to this test (obs-op-<suffix>, watching obs-hs-<suffix>); one
+    // replica is enough here (two only double the CPU on this 2-core node).
+    operator = installInCluster(kubectl, 'obs', suffix, {
+      replicas: 1,
+      namespaceLabels: [`${SELECTOR_LABEL}=${suffix}`],
+    });
   }, 300_000);
 
   afterAll(async () => {
-    for (const n of [ns, opNs]) kubectl(['delete', 'namespace', n, '--wait=false']);
-    kubectl([
-      'delete',
-      'clusterrole,clusterrolebinding',
-      `obs-${suffix}-hello-operator-manager`,
-      '--ignore-not-found',
-    ]);
+    operator?.uninstall();
     await runScript('monitoring.sh', ['down', monNs, ...(crdsBefore ? [] : ['--crds'])], {
       KUBECONFIG: adminPath,
     }).catch((err) => process.stderr.write(`monitoring.sh down: ${String(err)}\n`));
-    dir.remove();
   }, 180_000);
 
   it.skipIf(crdsBefore)(

@@ -13,9 +13,16 @@ gov=$(go env GOVERSION); gominor=${gov#go1.}; gominor=${gominor%%.*}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 LOGS="$CACHE/logs"; SRC="$CACHE/src"
 mkdir -p "$LOGS" "$SRC"
-# One build at a time (the real-node and fake-node setups may both ask at once).
-exec 9>"$CACHE/.build.lock"
-flock -w 5400 9 || die "another build holds $CACHE/.build.lock"
+# One build at a time (the real-node and fake-node setups may both ask at once). The lock is taken
+# only when something is missing, so a run that finds everything built never waits for another's.
+LOCKED=false
+take_lock() {
+  $LOCKED && return
+  exec 9>"$CACHE/.build.lock"
+  flock -n 9 || { log "waiting for another build (lock $CACHE/.build.lock)"; flock -w 5400 9; } \
+    || die "another build holds $CACHE/.build.lock"
+  LOCKED=true
+}
 
 # Runs one build step with its output in a log; on failure names what went wrong.
 run_logged() {
@@ -30,7 +37,10 @@ run_logged() {
   fi
 }
 
-have() { local b; for b in "$@"; do [[ -x "$(bin "$b")" ]] || return 1; done; }
+all_built() { local b; for b in "$@"; do [[ -x "$(bin "$b")" ]] || return 1; done; }
+# Whether these binaries are built; when not, takes the lock and looks again (another build may have
+# just made them) before the caller builds.
+have() { all_built "$@" && return; take_lock; all_built "$@"; }
 
 # Moves freshly built binaries into place only when all of them built, so a crash never leaves a
 # half-built piece that looks done.
@@ -156,6 +166,7 @@ build_prometheus_operator() {
   local dest; dest=$(cache_dir_of prometheus-operator)
   have prometheus-operator prometheus-config-reloader && [[ -d $dest/crds ]] \
     && { log "prometheus-operator $PROMETHEUS_OPERATOR_VERSION: cached"; return; }
+  take_lock
   log "prometheus-operator $PROMETHEUS_OPERATOR_VERSION: building operator, config-reloader (cold: ~10 min)"
   local mod=github.com/prometheus-operator/prometheus-operator v=$PROMETHEUS_OPERATOR_VERSION
   local dir="$SRC/prometheus-operator-$v"; rm -rf "$dir"; mkdir -p "$dir/out/crds"; cd "$dir"

@@ -16,6 +16,6 @@ if ((${#missing[@]} == 0)); then log "debian packages: present"; exit 0; fi
 ((EUID == 0)) || die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"
 log "debian packages: installing ${missing[*]}"
 apt-get update -qq >/dev/null || die "apt-get update failed"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null \
   || die "apt-get install failed for: ${missing[*]}"
 log "debian packages: installed"

@@ -28,8 +28,32 @@ export type InClusterOperator = {
   uninstall(): void;
 };
 
+/**
+ * The kustomize patch that confines the base's operator Deployment: the locally loaded images (never
+ * pulled), WATCH_NAMESPACES set to the one namespace it may touch, and optionally fewer replicas.
+ */
+export function confinement(watchNamespace: string, workloadImage: string, replicas?: number) {
+  return {
+    target: { kind: 'Deployment', name: 'hello-operator' },
+    patch: stringify([
+      ...(replicas === undefined ? [] : [{ op: 'replace', path: '/spec/replicas', value: replicas }]),
+      { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
+      {
+        op: 'add',
+        path: '/spec/template/spec/containers/0/env/-',
+        value: { name: 'WATCH_NAMESPACES', value: watchNamespace },
+      },
+      {
+        op: 'add',
+        path: '/spec/template/spec/containers/0/env/-',
+        value: { name: 'WORKLOAD_IMAGE', value: workloadImage },
+      },
+    ]),
+  };
+}
+
 /** The overlay: deploy/'s parts (not the CRD, which is cluster-wide and shared) under new names. */
-export function overlay(dir: string, prefix: string, opNs: string, ns: string): string {
+export function overlay(dir: string, prefix: string, opNs: string, ns: string, replicas?: number): string {
   const base = relative(dir, join(repoRoot, 'deploy'));
   const subject = [
     { op: 'replace', path: '/subjects/0/name', value: `${prefix}hello-operator` },
@@ -43,25 +67,14 @@ export function overlay(dir: string, prefix: string, opNs: string, ns: string): 
     resources: [`${base}/namespace`, `${base}/rbac`, `${base}/manager`],
     labels: [{ pairs: { 'hello-operator.test': 'true' } }],
     images: [
-      { name: 'ghcr.io/hello-operator/hello-operator', newName: 'localhost/hello-operator', newTag: 'dev' },
+      {
+        name: 'ghcr.io/hello-operator/hello-operator',
+        newName: 'localhost/hello-operator',
+        newTag: IMAGE_TAG,
+      },
     ],
     patches: [
-      {
-        target: { kind: 'Deployment', name: 'hello-operator' },
-        patch: stringify([
-          { op: 'add', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Never' },
-          {
-            op: 'add',
-            path: '/spec/template/spec/containers/0/env/-',
-            value: { name: 'WATCH_NAMESPACES', value: ns },
-          },
-          {
-            op: 'add',
-            path: '/spec/template/spec/containers/0/env/-',
-            value: { name: 'WORKLOAD_IMAGE', value: WORKLOAD_IMAGE },
-          },
-        ]),
-      },
+      confinement(ns, WORKLOAD_IMAGE, replicas),
       // The base's bindings name the ServiceAccount in hello-operator-system; kustomize does not
       // follow the prefix and namespace into a sub-kustomization's subjects.
       { target: { kind: 'RoleBinding' }, patch: stringify(subject) },
@@ -74,7 +87,12 @@ export function overlay(dir: string, prefix: string, opNs: string, ns: string): 
  * Installs the operator (`kubectl apply --server-side -k`) with `<tag>-op-<suffix>` as its namespace
  * and `<tag>-hs-<suffix>` (Pod Security restricted) as the one it watches; waits for the rollout.
  */
-export function installInCluster(kubectl: Kubectl, tag: string, suffix: string): InClusterOperator {
+export function installInCluster(
+  kubectl: Kubectl,
+  tag: string,
+  suffix: string,
+  options: { replicas?: number; namespaceLabels?: string[] } = {},
+): InClusterOperator {
   const opNs = `${tag}-op-${suffix}`;
   const ns = `${tag}-hs-${suffix}`;
   const prefix = `${tag}-${suffix}-`;
@@ -89,13 +107,15 @@ export function installInCluster(kubectl: Kubectl, tag: string, suffix: string):
     'hello-operator.test=true',
     'pod-security.kubernetes.io/enforce=restricted',
   ]);
-  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns));
+  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns, options.replicas));
   try {
     must(kubectl, ['apply', '--server-side', '-k', dir]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   must(kubectl, ['-n', opNs, 'rollout', 'status', `deployment/${deployment}`, '--timeout=180s']);
+  const labels = options.namespaceLabels ?? [];
+  if (labels.length) must(kubectl, ['label', 'namespace', opNs, ns, ...labels, '--overwrite']);
   const leaseName = 'hello-operator';
   return {
     opNs,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import {
   eventually,
+  getObject,
   installCrd,
   type Kubectl,
   kubectlFor,
@@ -81,14 +82,8 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
   if (!token) throw new Error('no token issued');
   const kubeconfig = tokenKubeconfig(admin, token, dir.path);
 
-  const get = (kind: string, name: string, namespace = ns): Obj | undefined => {
-    const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
-    if (r.status !== 0) {
-      if (r.stderr.includes('NotFound')) return undefined;
-      throw new Error(r.stderr);
-    }
-    return JSON.parse(r.stdout) as Obj;
-  };
+  const get = (kind: string, name: string, namespace = ns): Obj | undefined =>
+    getObject(kubectl, kind, name, namespace);
   return {
     kubectl,
     opNs,

@@ -63,6 +63,16 @@ export function must(kubectl: Kubectl, args: string[], input?: string): string {
 }
 
 /** Installs (or updates) the HelloService CRD and waits until it is served. */
+/** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */
+export function getObject(kubectl: Kubectl, kind: string, name: string, namespace: string): Obj | undefined {
+  const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
+  if (r.status !== 0) {
+    if (r.stderr.includes('NotFound')) return undefined;
+    throw new Error(r.stderr);
+  }
+  return JSON.parse(r.stdout) as Obj;
+}
+
 export function installCrd(kubectl: Kubectl): void {
   must(kubectl, [
     'apply',

@@ -8,6 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   eventually,
+  getObject,
   installCrd,
   type Kubectl,
   kubectlFor,
@@ -43,14 +44,8 @@ describe('hello-operator on a real cluster', () => {
   const dir = tempDir();
   let op: RunningOperator;
 
-  const get = (kind: string, name: string, namespace = ns): Obj | undefined => {
-    const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
-    if (r.status !== 0) {
-      if (r.stderr.includes('NotFound')) return undefined;
-      throw new Error(r.stderr);
-    }
-    return JSON.parse(r.stdout) as Obj;
-  };
+  const get = (kind: string, name: string, namespace = ns): Obj | undefined =>
+    getObject(kubectl, kind, name, namespace);
   const list = (kind: string, selector: string): Obj[] =>
     (JSON.parse(must(kubectl, ['get', kind, '-n', ns, '-l', selector, '-o', 'json'])) as { items: Obj[] })
       .items;
