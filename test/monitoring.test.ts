@@ -162,7 +162,10 @@ describe('monitoring on a real cluster', () => {
     );
     expect(operatorUp).toHaveLength(1);
     for (const name of ['web', 'scaled']) {
-      // Read each time: the autoscaler may change the pods meanwhile.
+      // Read each time: the autoscaler may change the pods meanwhile. A new ServiceMonitor reaches
+      // Prometheus through prometheus-operator's config Secret, the kubelet's sync of the Secret
+      // volume (up to about a minute) and the config-reloader, which here sometimes misses the
+      // file's change and then finds it only at its 3-minute poll: hence up to 5 minutes.
       let expected: string[] = [];
       const up = await eventually(
         `every pod of ${name} up in Prometheus`,
@@ -174,7 +177,7 @@ describe('monitoring on a real cluster', () => {
             return r;
           throw new Error(`pods ${expected.join(',')}; Prometheus: ${got.join(',')}`);
         },
-        150_000,
+        300_000,
         3000,
       );
       expect(up.map((s) => s.metric.pod).sort()).toEqual(expected);
@@ -182,7 +185,7 @@ describe('monitoring on a real cluster', () => {
     // What the alerts and dashboards select on, as the rules expect it.
     const ready = await query(`hello_operator_helloservice_ready{job="hello-operator", namespace="${ns}"}`);
     expect(ready.map((s) => s.metric.name).sort()).toEqual(['scaled', 'web']);
-  });
+  }, 900_000);
 
   it('fires HelloServiceNotReady for a HelloService whose image does not exist', async () => {
     applyHs('broken', { replicas: 1, image: 'localhost/hello-does-not-exist:0.0.0' });

@@ -51,8 +51,8 @@ describe('deploy/, the kustomize base', () => {
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(c.ports).toContainEqual({ name: 'metrics', containerPort: 8080, protocol: 'TCP' });
-    expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+    expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
     expect(c.securityContext).toEqual({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
