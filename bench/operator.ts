@@ -4,10 +4,12 @@
 // the same children rendered by `render` and applied straight with server-side apply. Prints
 // progress, then the table (bench/operator/summary.ts). Loopback only; fake pod IPs are never dialled.
 // Settings (env): BENCH_NAMESPACES (N/100, 1..10), BENCH_CREATE_CONCURRENCY (32),
-// BENCH_STEADY_SECONDS (30), BENCH_FLOOR=patch|kubectl (patch), BENCH_FLOOR_PROCS (8, kubectl),
+// BENCH_STEADY_SECONDS (30), BENCH_FLOOR=patch|kubectl|none (patch;
+// none: the operator alone, for trying its settings), BENCH_FLOOR_PROCS (8, kubectl),
 // BENCH_FLOOR_CONCURRENCY (32, patch), BENCH_OPERATOR_ARGS (extra operator flags),
 // BENCH_CPU_PROF=<dir> (profile the operator), BENCH_NODE_ARGS (Node flags for the operator instead
-// of the image's, e.g. "" for V8's defaults), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
+// of the image's, e.g. "" for V8's defaults), BENCH_MEMORY_LIMIT=none (no memory cgroup with the
+// Deployment's limit), BENCH_TIMEOUT_SECONDS (900), BENCH_KEEP_CLUSTER=1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +34,7 @@ const n = positive('N', Number(process.argv[2] ?? 1000));
 const namespaces = int('BENCH_NAMESPACES', Math.max(1, Math.min(10, Math.ceil(n / 100))));
 const createConcurrency = int('BENCH_CREATE_CONCURRENCY', 32);
 const steadyS = int('BENCH_STEADY_SECONDS', 30);
-const floorMethod = (process.env.BENCH_FLOOR ?? 'patch') as FloorMethod;
+const floorMethod = (process.env.BENCH_FLOOR ?? 'patch') as FloorMethod | 'none';
 const floorProcs = int('BENCH_FLOOR_PROCS', 8);
 const floorConcurrency = int('BENCH_FLOOR_CONCURRENCY', 32);
 const timeoutMs = int('BENCH_TIMEOUT_SECONDS', 900) * 1000;
@@ -141,6 +143,17 @@ async function main(): Promise<void> {
   const client = new KubeClient(kc);
   const kubectl = kubectlFor(kubeconfig);
   installCrd(kubectl);
+  // A reused cluster may still be deleting an earlier run's namespaces (the floor's are deleted
+  // without waiting): its controllers would be busy with that while this run is timed.
+  const leftovers = (await client.list<{ metadata: { name: string } }>('/api/v1/namespaces')).items
+    .map((ns) => ns.metadata.name)
+    .filter((name) => name.startsWith('bench-'));
+  if (leftovers.length > 0) {
+    progress(`deleting ${leftovers.length} namespaces of an earlier run and waiting until they are gone`);
+    progress(
+      `earlier run's namespaces gone after ${(await deleteNamespaces(client, leftovers, true)).toFixed(1)} s`,
+    );
+  }
   progress('bundling the operator (dist/operator/main.mjs, as the image runs it)');
   await runScript('bundle.sh', ['operator']);
   const bundle = join(root, 'dist', 'operator', 'main.mjs');
@@ -168,7 +181,12 @@ async function main(): Promise<void> {
     running = op;
     const sampler = new Sampler(op.pid);
     await waitReady(op.healthAddress);
-    progress(`operator pid ${op.pid} ready (caches synced), ${sampler.last?.rssMiB.toFixed(0)} MiB RSS`);
+    const limit = op.memoryLimit
+      ? `memory limit ${op.memoryLimit.bytes / 2 ** 20} MiB (the Deployment's, by a memory cgroup)`
+      : 'no memory limit';
+    progress(
+      `operator pid ${op.pid} ready (caches synced), ${sampler.last?.rssMiB.toFixed(0)} MiB RSS, ${limit}`,
+    );
 
     let created = 0;
     const t0 = performance.now();
@@ -205,6 +223,21 @@ async function main(): Promise<void> {
       .filter(([s, v]) => s.startsWith('hello_operator_api_writes_total{') && v > 0)
       .map(([s, v]) => `${s.slice(s.indexOf('{'))} ${v}`);
     progress(`op: writes by kind and verb: ${byKind.join(', ')}`);
+    // Where a reconcile's time goes: its requests' latency, by verb (the API server's answer time
+    // as the operator sees it, queueing in the API server included).
+    const latency = ['GET', 'PATCH', 'POST', 'DELETE']
+      .map((verb) => {
+        const count = metric(atReady, 'rest_client_request_duration_seconds_count', { verb });
+        const sum = metric(atReady, 'rest_client_request_duration_seconds_sum', { verb });
+        return count > 0 ? `${verb} ${count} x ${((1000 * sum) / count).toFixed(0)} ms` : '';
+      })
+      .filter(Boolean);
+    const reconcileS =
+      metric(atReady, 'controller_runtime_reconcile_time_seconds_sum') /
+      Math.max(1, metric(atReady, 'controller_runtime_reconcile_time_seconds_count'));
+    progress(
+      `op: requests (mean latency) ${latency.join(', ')}; reconciles ${(reconcileS * 1000).toFixed(0)} ms on average`,
+    );
     progress(`op: steady state for ${steadyS} s`);
     await sleep(steadyS * 1000);
     const after = await scrape(op.metricsAddress);
@@ -219,6 +252,7 @@ async function main(): Promise<void> {
       readyS: secs(t0, readyAt),
       writesPerHs: writes / n,
       peakRssMiB: sampler.peakRssMiB,
+      memoryLimitMiB: op.memoryLimit && op.memoryLimit.bytes / 2 ** 20,
       cpuS: sampler.cpuS,
       steadyWrites,
       steadyS,
@@ -234,6 +268,11 @@ async function main(): Promise<void> {
     progress('operator stopped; deleting its namespaces and waiting until they are gone');
     const gone = await deleteNamespaces(client, toCleanUp.splice(0), true);
     progress(`namespaces gone after ${gone.toFixed(1)} s`);
+
+    if (floorMethod === 'none') {
+      process.stdout.write(`\n${formatReport(opRun, undefined)}\n\n`);
+      return;
+    }
 
     // --- 2. the floor ---
     const floorPrefix = `bench-floor-${runId}`;

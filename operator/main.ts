@@ -51,7 +51,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const log = createLogger({ level: config.logLevel });
   const { registry, runtime } = createMetricsRegistry();
-  const client = new KubeClient(kc);
+  const client = new KubeClient(kc, (method, code, seconds) => runtime.apiRequest(method, code, seconds));
   const identity = leaderIdentity(hostname());
 
   // Informer handlers run only once the informers start, after the controller exists.

@@ -1,10 +1,24 @@
-// The operator as the benchmark runs it: the esbuild bundle an image runs (as a child process of its
-// own, so /proc gives its RSS and CPU alone), leader election off, metrics and probes on free
-// loopback ports. BENCH_CPU_PROF=<dir> adds --cpu-prof (the profile is written on SIGTERM's exit).
+// The operator as the benchmark runs it: the esbuild bundle an image runs, with the image's Node
+// flags and, where a memory cgroup can be made, the Deployment's memory limit (container.ts), as a
+// child process of its own (so /proc gives its RSS and CPU alone), leader election off, metrics and
+// probes on free loopback ports. BENCH_CPU_PROF=<dir> adds --cpu-prof (the profile is written on
+// SIGTERM's exit); BENCH_NODE_ARGS replaces the image's Node flags; BENCH_MEMORY_LIMIT=none runs
+// it unconstrained.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  deploymentMemoryLimit,
+  entrypointNodeArgs,
+  inCgroup,
+  type MemoryCgroup,
+  memoryCgroup,
+  readRepoFile,
+} from './container.ts';
 
-/** The Node flags of the operator image (Dockerfile.operator's ENTRYPOINT). */
-export const IMAGE_NODE_ARGS = '--max-semi-space-size=8';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where the run's memory limit comes from, for the report. */
+export type MemoryLimit = { bytes: number; cgroup: boolean };
 
 export type Operator = {
   process: ChildProcess;
@@ -12,8 +26,16 @@ export type Operator = {
   metricsAddress: string;
   healthAddress: string;
   logLines: () => number;
+  /** The memory limit it runs under (undefined: none). */
+  memoryLimit: MemoryLimit | undefined;
   stop(): Promise<number | null>;
 };
+
+function limitedMemory(): MemoryCgroup | undefined {
+  if (process.env.BENCH_MEMORY_LIMIT === 'none') return undefined;
+  const limit = deploymentMemoryLimit(readRepoFile(root, 'deploy/manager/deployment.yaml'));
+  return memoryCgroup(`hello-bench-operator-${process.pid}`, limit);
+}
 
 export async function startOperator(
   bundle: string,
@@ -21,22 +43,27 @@ export async function startOperator(
   extraArgs: string[],
 ): Promise<Operator> {
   const prof = process.env.BENCH_CPU_PROF;
-  const child = spawn(
+  const nodeArgs =
+    process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ??
+    entrypointNodeArgs(readRepoFile(root, 'Dockerfile.operator'));
+  const cgroup = limitedMemory();
+  const [command, ...args] = inCgroup(cgroup, [
     process.execPath,
-    [
-      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-      // Node flags as Dockerfile.operator's ENTRYPOINT has them; BENCH_NODE_ARGS replaces them.
-      ...(process.env.BENCH_NODE_ARGS ?? IMAGE_NODE_ARGS).split(/\s+/).filter(Boolean),
-      bundle,
-      'run',
-      `--kubeconfig=${kubeconfig}`,
-      '--metrics-bind-address=127.0.0.1:0',
-      '--health-probe-bind-address=127.0.0.1:0',
-      '--leader-elect=false',
-      ...extraArgs,
-    ],
-    { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+    ...nodeArgs,
+    bundle,
+    'run',
+    `--kubeconfig=${kubeconfig}`,
+    '--metrics-bind-address=127.0.0.1:0',
+    '--health-probe-bind-address=127.0.0.1:0',
+    '--leader-elect=false',
+    ...extraArgs,
+  ]);
+  const child = spawn(command as string, args, {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.once('exit', () => cgroup?.remove());
   let lines = 0;
   let buffered = '';
   const tail: string[] = [];
@@ -73,6 +100,7 @@ export async function startOperator(
     metricsAddress: addresses.metrics ?? '',
     healthAddress: addresses.health ?? '',
     logLines: () => lines,
+    memoryLimit: cgroup ? { bytes: cgroup.limitBytes, cgroup: true } : undefined,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -7,6 +7,7 @@ const op: OperatorRun = {
   readyS: 50,
   writesPerHs: 7,
   peakRssMiB: 120.4,
+  memoryLimitMiB: 256,
   cpuS: 30.25,
   steadyWrites: 0,
   steadyS: 30,
@@ -19,7 +20,7 @@ describe('bench:operator summary', () => {
     expect(rows.map((r) => [r.what, r.value, r.met])).toEqual([
       ['time to Ready (N=1000)', '50.0 s', true],
       ['Ready / floor available', '1.11x', true],
-      ['peak RSS', '120 MiB', true],
+      ['peak RSS (memory limit 256 MiB)', '120 MiB', true],
       ['writes at steady state (30 s)', '0', true],
     ]);
     expect(aims({ ...op, readyS: 70, steadyWrites: 3 }, floor).filter((r) => !r.met)).toHaveLength(3);
@@ -32,5 +33,6 @@ describe('bench:operator summary', () => {
     expect(text).toContain('1.25x');
     expect(text).toContain('1.11x');
     expect(formatReport(op, undefined)).not.toContain('floor available');
+    expect(formatReport({ ...op, memoryLimitMiB: undefined }, undefined)).toContain('no memory limit');
   });
 });

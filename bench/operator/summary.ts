@@ -12,6 +12,8 @@ export interface OperatorRun {
   /** hello_operator_api_writes_total when everything was Ready, per HelloService. */
   writesPerHs: number;
   peakRssMiB: number;
+  /** The memory limit it ran under (the Deployment's, by a memory cgroup); undefined: none. */
+  memoryLimitMiB?: number | undefined;
   cpuS: number;
   /** Writes during the steady-state window after everything was Ready. */
   steadyWrites: number;
@@ -55,7 +57,7 @@ export function aims(op: OperatorRun, floor: FloorRun | undefined): Aim[] {
   }
   rows.push(
     {
-      what: 'peak RSS',
+      what: `peak RSS (${op.memoryLimitMiB === undefined ? 'no memory limit' : `memory limit ${op.memoryLimitMiB} MiB`})`,
       value: `${op.peakRssMiB.toFixed(0)} MiB`,
       aim: `< ${AIMS.rssMiB} MiB`,
       met: op.peakRssMiB < AIMS.rssMiB,

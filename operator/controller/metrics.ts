@@ -10,6 +10,9 @@ const RECONCILE_BUCKETS = [
   1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 
+// ...and client-go's request latencies exponential from 5 ms to about 60 s.
+const REQUEST_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
+
 /** What a queue reports about itself at scrape time (work in flight is not observed otherwise). */
 export type InFlightSource = {
   unfinishedWorkSeconds(): number;
@@ -58,6 +61,8 @@ export class RuntimeMetrics {
   readonly #maxConcurrent: Gauge<'controller'>;
   readonly #leader: Gauge<'name'>;
   readonly #apiWrites: Counter<'kind' | 'verb'>;
+  readonly #requests: Counter<'code' | 'method'>;
+  readonly #requestDuration: Histogram<'verb'>;
 
   constructor(registry: Registry) {
     this.registry = registry;
@@ -162,6 +167,20 @@ export class RuntimeMetrics {
       labelNames: ['kind', 'verb'],
       registers,
     });
+    // client-go's request metrics (without the host label: there is one API server).
+    this.#requests = new Counter({
+      name: 'rest_client_requests_total',
+      help: 'Number of HTTP requests to the API server, partitioned by status code and method',
+      labelNames: ['code', 'method'],
+      registers,
+    });
+    this.#requestDuration = new Histogram({
+      name: 'rest_client_request_duration_seconds',
+      help: 'Request latency in seconds, broken down by verb',
+      labelNames: ['verb'],
+      buckets: REQUEST_BUCKETS,
+      registers,
+    });
     this.#reconcileTotal = new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Total number of reconciliations per controller',
@@ -254,6 +273,12 @@ export class RuntimeMetrics {
   /** Counts one write call to the API server (call it from the one apply/write module). */
   apiWrite(kind: string, verb: 'apply' | 'create' | 'update' | 'patch' | 'delete'): void {
     this.#apiWrites.inc({ kind, verb });
+  }
+
+  /** One finished request to the API server (code: the HTTP status, or "<error>" without one). */
+  apiRequest(method: string, code: string, seconds: number): void {
+    this.#requests.inc({ code, method });
+    this.#requestDuration.observe({ verb: method }, seconds);
   }
 
   /** 1 while this process holds the lease called `name`, 0 otherwise. */

@@ -43,6 +43,35 @@ describe('KubeClient', () => {
     }
   });
 
+  it('tells its observer of every request: method, status ("<error>" without one), seconds', async () => {
+    const server = createServer((req, res) => {
+      res.statusCode = req.url?.endsWith('/missing') ? 404 : 200;
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const seen: [string, string, number][] = [];
+    const client = new KubeClient(loopbackKubeConfig(port), (m, c, s) => seen.push([m, c, s]));
+    try {
+      await client.get('/api/v1/namespaces/a/configmaps/b');
+      expect(await client.getOptional('/api/v1/namespaces/a/configmaps/missing')).toBeUndefined();
+      server.closeAllConnections();
+      server.close();
+      await expect(client.get('/api/v1/namespaces/a/configmaps/b')).rejects.toThrow();
+      expect(seen.map(([m, c]) => [m, c])).toEqual([
+        ['GET', '200'],
+        ['GET', '404'],
+        ['GET', '<error>'],
+      ]);
+      for (const [, , seconds] of seen) expect(seconds).toBeGreaterThanOrEqual(0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('gives up on a server that never answers, with a network error code (ETIMEDOUT)', async () => {
     const server = createServer(() => {
       // Never answers: a stalled connection.

@@ -51,6 +51,9 @@ export type KubeList<T> = {
   items: T[];
 };
 
+/** Told of every finished request: method, HTTP status ("<error>" when none came), seconds. */
+export type RequestObserver = (method: string, code: string, seconds: number) => void;
+
 export type RequestOptions = {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
@@ -93,8 +96,11 @@ export class KubeClient {
   #dispatcher: ReturnType<RequestContext['getDispatcher']>;
   #hasDispatcher = false;
 
-  constructor(kc: KubeConfig) {
+  readonly #observe: RequestObserver | undefined;
+
+  constructor(kc: KubeConfig, observe?: RequestObserver) {
     this.#kc = kc;
+    this.#observe = observe;
   }
 
   get server(): string {
@@ -126,6 +132,8 @@ export class KubeClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Awaited<ReturnType<typeof fetch>>;
     let text: string;
+    const started = performance.now();
+    const observe = (code: string) => this.#observe?.(method, code, (performance.now() - started) / 1000);
     try {
       response = await fetch(url, {
         method,
@@ -136,6 +144,7 @@ export class KubeClient {
       });
       text = await response.text();
     } catch (err) {
+      observe('<error>');
       if (timeout.aborted && !options.signal?.aborted) {
         throw Object.assign(new Error(`${method} ${path}: no answer within ${timeoutMs / 1000} s`), {
           code: 'ETIMEDOUT',
@@ -144,6 +153,7 @@ export class KubeClient {
       }
       throw err;
     }
+    observe(String(response.status));
     if (response.status < 200 || response.status > 299) {
       const responseHeaders: Record<string, string> = {};
       response.headers.forEach((v, k) => {
@@ -164,14 +174,18 @@ export class KubeClient {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
-  get<T = KubeObject>(path: string, signal?: AbortSignal): Promise<T> {
-    return this.request<T>(HttpMethod.GET, path, { signal });
+  get<T = KubeObject>(path: string, signal?: AbortSignal, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>(HttpMethod.GET, path, { signal, query });
   }
 
   /** GET, or undefined on 404. */
-  async getOptional<T = KubeObject>(path: string, signal?: AbortSignal): Promise<T | undefined> {
+  async getOptional<T = KubeObject>(
+    path: string,
+    signal?: AbortSignal,
+    query?: RequestOptions['query'],
+  ): Promise<T | undefined> {
     try {
-      return await this.get<T>(path, signal);
+      return await this.get<T>(path, signal, query);
     } catch (err) {
       if (err instanceof ApiException && err.code === 404) return undefined;
       throw err;

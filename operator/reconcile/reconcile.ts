@@ -101,7 +101,11 @@ type State = {
   requeueAfterMs?: number;
   /** Apply every child even when it looks up to date (a new reconcile-at annotation). */
   forced?: boolean;
+  /** The child kinds this reconcile created, adopted or updated: one Event per change, not per child. */
+  changed?: Map<ChildChange, string[]>;
 };
+
+type ChildChange = 'Created' | 'Adopted' | 'Updated';
 
 type Step = (
   s: State,
@@ -247,14 +251,48 @@ async function applyChildren(s: State): Promise<'continue'> {
     children.filter((c) => !later.has(c.kind)),
     ...LATER_WAVES.map((kinds) => children.filter((c) => kinds.includes(c.kind))),
   ];
-  for (const wave of waves) {
-    const results = await Promise.allSettled(
-      wave.map((child) => applyChild(s, owner, child, existing.get(child))),
-    );
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+  s.changed = new Map();
+  try {
+    for (const wave of waves) {
+      const results = await Promise.allSettled(
+        wave.map((child) => applyChild(s, owner, child, existing.get(child))),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  } finally {
+    // What was written is reported even when a later wave failed.
+    recordChanges(s, instance);
   }
   return CONTINUE;
+}
+
+const CHANGE_ACTIONS: Record<ChildChange, [action: string, suffix: string]> = {
+  Created: ['Create', ''],
+  Adopted: ['Update', ''],
+  Updated: ['Update', ' to match the HelloService'],
+};
+
+/**
+ * One Event and one log line per kind of change, naming the child kinds (the children share one
+ * name): an Event is a write to the API server, and a new HelloService would otherwise cost six.
+ */
+function recordChanges(s: State, name: string): void {
+  const order = (kind: string) => CHILD_KINDS.findIndex((k) => k.kind === kind);
+  for (const [change, applied] of s.changed ?? []) {
+    const [action, suffix] = CHANGE_ACTIONS[change];
+    // In CHILD_KINDS order, not the order in which parallel applies answered.
+    const kinds = [...applied].sort((a, b) => order(a) - order(b));
+    record(s, 'Normal', change, action, `${change} ${listOf(kinds)} ${JSON.stringify(name)}${suffix}.`);
+    s.ctx.log.info({ kinds, child: name }, change.toLowerCase());
+  }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 async function applyChild(
@@ -282,17 +320,17 @@ async function applyChild(
     : lastAppliedTime(before, FIELD_MANAGER);
   const applied = lastAppliedTime(result, FIELD_MANAGER);
   mem.applied.set(child.kind, applied);
-  const name = JSON.stringify(child.metadata.name);
-  if (!before) {
-    record(s, 'Normal', 'Created', 'Create', `Created ${child.kind} ${name}.`);
-    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'created');
-  } else if (previousApply === undefined) {
-    record(s, 'Normal', 'Adopted', 'Update', `Adopted ${child.kind} ${name}.`);
-    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'adopted');
-  } else if (applied !== previousApply) {
-    record(s, 'Normal', 'Updated', 'Update', `Updated ${child.kind} ${name} to match the HelloService.`);
-    s.ctx.log.info({ kind: child.kind, child: child.metadata.name }, 'updated');
-  }
+  const change: ChildChange | undefined = !before
+    ? 'Created'
+    : previousApply === undefined
+      ? 'Adopted'
+      : applied !== previousApply
+        ? 'Updated'
+        : undefined;
+  if (!change || !s.changed) return;
+  const kinds = s.changed.get(change) ?? [];
+  kinds.push(child.kind);
+  s.changed.set(change, kinds);
 }
 
 async function deleteUnwanted(s: State): Promise<'continue'> {
@@ -350,8 +388,20 @@ function computeStatus(s: State): 'continue' {
   return CONTINUE;
 }
 
+/** How soon a HelloService whose status write was left to the next reconcile is looked at again at the latest. */
+const DEFERRED_STATUS_MS = 10_000;
+
 async function writeStatus(s: State): Promise<ReconcileResult | undefined> {
-  await saveStatus(s, finishStatus(draft(s)));
+  const status = finishStatus(draft(s));
+  if (s.changed?.get('Created')?.includes('Deployment')) {
+    // The Deployment is new: the Deployment controller's first status update, moments away, brings
+    // the next reconcile, and that one writes the status. One status write per new HelloService
+    // instead of two (this one would only say "0 pods yet"); the requeue covers a controller that
+    // never answers.
+    notify(s, status);
+    return { requeueAfterMs: Math.min(s.requeueAfterMs ?? DEFERRED_STATUS_MS, DEFERRED_STATUS_MS) };
+  }
+  await saveStatus(s, status);
   return s.requeueAfterMs === undefined ? undefined : { requeueAfterMs: s.requeueAfterMs };
 }
 
@@ -404,9 +454,7 @@ function safeParse(text: string): unknown {
 async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
   const live = s.live as KubeObject;
   const mem = s.mem as Memory;
-  const ready = condition(status, 'Ready');
-  s.deps.onReady?.(s.req.key, ready?.status === 'True');
-  s.deps.onStatus?.(s.req.key, status, s.hs);
+  const ready = notify(s, status);
   const cached = (live.status ?? undefined) as HelloServiceStatus | undefined;
   if (sameStatus(status, cached)) return;
   // The cache may not have caught up with our last write yet.
@@ -440,6 +488,14 @@ async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
       `Ready: ${status.replicaSummary ?? ''} pods ready, at ${status.url ?? ''}.`,
     );
   }
+}
+
+/** Tells the hooks (metrics) the status, written or not; returns its Ready condition. */
+function notify(s: State, status: HelloServiceStatus) {
+  const ready = condition(status, 'Ready');
+  s.deps.onReady?.(s.req.key, ready?.status === 'True');
+  s.deps.onStatus?.(s.req.key, status, s.hs);
+  return ready;
 }
 
 /** Whether resourceVersion a is newer than b. Opaque in general; etcd's are integers. */
