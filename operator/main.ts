@@ -63,7 +63,7 @@ async function run(argv: string[]): Promise<void> {
     log,
     metrics: runtime,
     resyncPeriodMs: config.syncPeriodMs,
-    enqueue: (key) => controller?.enqueue(key),
+    enqueue: (key, urgent) => controller?.enqueue(key, urgent),
   });
   const events = new EventRecorder({
     sink: restEventSink(client),

@@ -26,7 +26,8 @@ export type WatchOptions = {
   log: Logger;
   metrics: RuntimeMetrics;
   resyncPeriodMs: number;
-  enqueue: (key: string) => void;
+  /** `urgent` for a child's event: finishing what a reconcile started goes before new work. */
+  enqueue: (key: string, urgent?: boolean) => void;
 };
 
 export type Watches = {
@@ -155,7 +156,10 @@ export function createWatches(o: WatchOptions): Watches {
         enqueueHandler(
           (obj) => updateSignature(kind.kind, obj),
           (obj) => controllerOwnerKey(obj, { group: GROUP, kind: KIND }),
-          o.enqueue,
+          // Mostly a Deployment's status moving: cheap to handle, and it is what makes the
+          // HelloService Ready. Ahead of new HelloServices, so that during a burst of creations the
+          // first ones become Ready as soon as their pods are, not after every other is created.
+          (key) => o.enqueue(key, true),
         ),
       );
       byNamespace.set(ns, informer);

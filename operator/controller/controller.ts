@@ -88,9 +88,12 @@ export class Controller {
     this.#metrics.maxConcurrentReconciles(this.concurrency);
   }
 
-  /** Queue a reconcile of the object. Safe to call from informer handlers: never throws. */
-  enqueue(ref: ObjectRef | string): void {
-    this.queue.add(typeof ref === 'string' ? ref : objectKey(ref));
+  /**
+   * Queue a reconcile of the object; `urgent` puts it ahead of the others (WorkQueue.add). Safe to
+   * call from informer handlers: never throws.
+   */
+  enqueue(ref: ObjectRef | string, urgent = false): void {
+    this.queue.add(typeof ref === 'string' ? ref : objectKey(ref), urgent);
   }
 
   enqueueAfter(ref: ObjectRef | string, delayMs: number): void {

@@ -52,6 +52,40 @@ describe('WorkQueue', () => {
     expect(await peek(q.get())).toBe('pending');
   });
 
+  it('hands urgent keys out first, in their order, then the others in theirs', async () => {
+    const q = new WorkQueue({ name: 'test' });
+    q.add('ns/a');
+    q.add('ns/b');
+    q.add('ns/u1', true);
+    q.add('ns/c');
+    q.add('ns/u2', true);
+    const order = [];
+    for (let i = 0; i < 5; i++) order.push(await q.get());
+    expect(order).toEqual(['ns/u1', 'ns/u2', 'ns/a', 'ns/b', 'ns/c']);
+  });
+
+  it('moves a waiting key ahead when it is added again as urgent, and never back', async () => {
+    const q = new WorkQueue({ name: 'test' });
+    q.add('ns/a');
+    q.add('ns/b');
+    q.add('ns/b', true);
+    q.add('ns/b');
+    expect(q.length).toBe(2);
+    expect(await q.get()).toBe('ns/b');
+    expect(await q.get()).toBe('ns/a');
+  });
+
+  it('re-adds a key made urgent while in flight ahead of the others when done', async () => {
+    const q = new WorkQueue({ name: 'test' });
+    q.add('ns/a');
+    expect(await q.get()).toBe('ns/a');
+    q.add('ns/b');
+    q.add('ns/a', true);
+    q.done('ns/a');
+    expect(await q.get()).toBe('ns/a');
+    expect(await q.get()).toBe('ns/b');
+  });
+
   it('wakes a waiting worker when a key arrives', async () => {
     const q = new WorkQueue({ name: 'test' });
     const waiting = q.get();

@@ -4,7 +4,8 @@
 //   so one key is never processed by two workers at a time;
 // - `addRateLimited` re-adds after a per-key exponential backoff, `forget` resets it;
 // - `addAfter` delays an add (the earliest of several pending delays wins);
-// - `shutdown` stops handing out work and waits for work in flight, up to a deadline.
+// - `shutdown` stops handing out work and waits for work in flight, up to a deadline;
+// - an urgent add goes ahead of every other waiting key (and moves the key ahead if it waits).
 // Workers pull with `get()`; the number of workers is the concurrency limit.
 import { type BackoffOptions, KeyedBackoff } from './backoff.ts';
 import type { QueueMetrics, RuntimeMetrics } from './metrics.ts';
@@ -33,10 +34,12 @@ export class WorkQueue {
   readonly #backoff: KeyedBackoff;
   readonly #metrics: QueueMetrics;
   readonly #now: () => number;
-  /** Keys ready to be handed out, in order. */
-  #queue: string[] = [];
-  /** Keys that need processing (queued, or re-added while in flight), with when they were added. */
-  readonly #dirty = new Map<string, number>();
+  /** Keys ready to be handed out, in order (a Set: in insertion order, with O(1) removal). */
+  #queue = new Set<string>();
+  /** Urgent keys ready to be handed out, in order; handed out before #queue's. */
+  #urgent = new Set<string>();
+  /** Keys that need processing (queued, or re-added while in flight): when added, whether urgent. */
+  readonly #dirty = new Map<string, { at: number; urgent: boolean }>();
   /** Keys handed out and not yet `done`, with when processing started. */
   readonly #processing = new Map<string, number>();
   readonly #delayed = new Map<string, Delayed>();
@@ -52,10 +55,22 @@ export class WorkQueue {
     this.#metrics = options.metrics?.queue(this.name, this) ?? noMetrics;
   }
 
-  add(key: string): void {
-    if (this.#shuttingDown || this.#dirty.has(key)) return;
+  /**
+   * Queues `key` (once). `urgent` puts it ahead of the keys that are not: the controller uses it for
+   * work that finishes what a reconcile started (a child's status moved) before new work.
+   */
+  add(key: string, urgent = false): void {
+    if (this.#shuttingDown) return;
+    const dirty = this.#dirty.get(key);
+    if (dirty) {
+      if (urgent && !dirty.urgent) {
+        dirty.urgent = true;
+        if (this.#queue.delete(key)) this.#urgent.add(key);
+      }
+      return;
+    }
     this.#metrics.added();
-    this.#dirty.set(key, this.#now());
+    this.#dirty.set(key, { at: this.#now(), urgent });
     // Still in flight: `done` queues it again.
     if (this.#processing.has(key)) return;
     this.#enqueue(key);
@@ -105,8 +120,12 @@ export class WorkQueue {
   /** The next key to process, or undefined once the queue shuts down. Call `done(key)` after. */
   get(): Promise<string | undefined> {
     if (this.#shuttingDown) return Promise.resolve(undefined);
-    const key = this.#queue.shift();
-    if (key !== undefined) return Promise.resolve(this.#start(key));
+    const lane = this.#urgent.size > 0 ? this.#urgent : this.#queue;
+    const key = lane.values().next().value;
+    if (key !== undefined) {
+      lane.delete(key);
+      return Promise.resolve(this.#start(key));
+    }
     return new Promise((resolve) => this.#getters.push(resolve));
   }
 
@@ -132,8 +151,9 @@ export class WorkQueue {
       this.#shuttingDown = true;
       for (const { timer } of this.#delayed.values()) clearTimeout(timer);
       this.#delayed.clear();
-      for (const key of this.#queue) this.#dirty.delete(key);
-      this.#queue = [];
+      for (const key of [...this.#urgent, ...this.#queue]) this.#dirty.delete(key);
+      this.#queue = new Set();
+      this.#urgent = new Set();
       this.#metrics.depth(0);
       for (const resolve of this.#getters.splice(0)) resolve(undefined);
     }
@@ -157,7 +177,7 @@ export class WorkQueue {
 
   /** Keys waiting to be handed out. */
   get length(): number {
-    return this.#queue.length;
+    return this.#queue.size + this.#urgent.size;
   }
 
   /** Keys being processed. */
@@ -185,15 +205,15 @@ export class WorkQueue {
       getter(this.#start(key));
       return;
     }
-    this.#queue.push(key);
-    this.#metrics.depth(this.#queue.length);
+    (this.#dirty.get(key)?.urgent ? this.#urgent : this.#queue).add(key);
+    this.#metrics.depth(this.length);
   }
 
   #start(key: string): string {
-    const added = this.#dirty.get(key) ?? this.#now();
+    const added = this.#dirty.get(key)?.at ?? this.#now();
     this.#dirty.delete(key);
     this.#processing.set(key, this.#now());
-    this.#metrics.depth(this.#queue.length);
+    this.#metrics.depth(this.length);
     this.#metrics.queuedFor((this.#now() - added) / 1000);
     return key;
   }
