@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueHandler, helloSignature, keepManagedFieldsOf, updateSignature } from './watches.ts';
+import { enqueueHandler, helloSignature, isUrgent, keepManagedFieldsOf, updateSignature } from './watches.ts';
 
 const hs = (rv: string, over: Record<string, unknown> = {}) => ({
   metadata: { name: 'hello', namespace: 'ns', uid: 'u', generation: 1, resourceVersion: rv, ...over },
@@ -52,6 +52,38 @@ describe('enqueueHandler', () => {
       (k) => keys.push(k),
     )('add', hs('1'));
     expect(keys).toEqual([]);
+  });
+});
+
+describe('isUrgent', () => {
+  const deployment = (status: Record<string, unknown>, generation = 2) => ({
+    metadata: { name: 'hello', generation },
+    spec: { replicas: 2 },
+    status: { observedGeneration: 2, ...status },
+  });
+  const available = { type: 'Available', status: 'True' };
+  const done = {
+    replicas: 2,
+    updatedReplicas: 2,
+    readyReplicas: 2,
+    availableReplicas: 2,
+    conditions: [available],
+  };
+
+  it('is true for a Deployment whose rollout is complete and available, or has given up', () => {
+    expect(isUrgent('Deployment', deployment(done))).toBe(true);
+    const deadline = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' };
+    expect(
+      isUrgent('Deployment', deployment({ replicas: 2, updatedReplicas: 1, conditions: [deadline] })),
+    ).toBe(true);
+  });
+
+  it('is false for a rollout still on its way, and for every other kind', () => {
+    expect(isUrgent('Deployment', deployment({ ...done, availableReplicas: 1 }))).toBe(false);
+    expect(isUrgent('Deployment', deployment({ ...done, replicas: 3 }))).toBe(false);
+    expect(isUrgent('Deployment', deployment(done, 3))).toBe(false);
+    expect(isUrgent('Deployment', deployment({ ...done, conditions: [] }))).toBe(false);
+    expect(isUrgent('Service', deployment(done))).toBe(false);
   });
 });
 

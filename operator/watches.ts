@@ -15,6 +15,7 @@ import {
 import { type KubeClient, type KubeObject, resourcePath } from './kube/rest.ts';
 import { FIELD_MANAGER } from './reconcile/apply.ts';
 import type { Store } from './reconcile/reconcile.ts';
+import { type DeploymentView, rolloutSettled } from './reconcile/status.ts';
 import { CHILD_KINDS, type ChildKind } from './resources/children.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './resources/labels.ts';
 
@@ -52,7 +53,7 @@ export function updateSignature(kind: string, obj: KubeObject): string {
 export function enqueueHandler(
   signatureOf: (obj: KubeObject) => string,
   keyFor: (obj: KubeObject) => string | undefined,
-  enqueue: (key: string) => void,
+  enqueue: (key: string, obj: KubeObject) => void,
 ): (type: InformerEventType, obj: KubernetesObject) => void {
   const seen = new Map<string, string>();
   return (type, obj) => {
@@ -66,8 +67,18 @@ export function enqueueHandler(
       if (type === 'update' && before === signature) return;
     }
     const key = keyFor(o);
-    if (key) enqueue(key);
+    if (key) enqueue(key, o);
   };
+}
+
+/**
+ * A Deployment whose rollout has just come to an end: its HelloService's Ready changes for good,
+ * and the reconcile is cheap (a status write). Handled ahead of new HelloServices, so that in a
+ * burst of creations the first ones are Ready when their pods are, not after every other one is
+ * created. Other child events (a rollout's intermediate steps) wait their turn and coalesce.
+ */
+export function isUrgent(kind: string, obj: KubeObject): boolean {
+  return kind === 'Deployment' && rolloutSettled(obj as DeploymentView);
 }
 
 /** HelloServices: our own status writes come back as updates; they need no reconcile. */
@@ -135,7 +146,7 @@ export function createWatches(o: WatchOptions): Watches {
   const hsByNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
   for (const ns of scopes) {
     const informer = make(PLURAL, API_VERSION, PLURAL, ns, keepManagedFieldsOf(undefined));
-    informer.on(enqueueHandler(helloSignature, keyOf, o.enqueue));
+    informer.on(enqueueHandler(helloSignature, keyOf, (key) => o.enqueue(key)));
     hsByNamespace.set(ns, informer);
   }
 
@@ -156,10 +167,7 @@ export function createWatches(o: WatchOptions): Watches {
         enqueueHandler(
           (obj) => updateSignature(kind.kind, obj),
           (obj) => controllerOwnerKey(obj, { group: GROUP, kind: KIND }),
-          // Mostly a Deployment's status moving: cheap to handle, and it is what makes the
-          // HelloService Ready. Ahead of new HelloServices, so that during a burst of creations the
-          // first ones become Ready as soon as their pods are, not after every other is created.
-          (key) => o.enqueue(key, true),
+          (key, obj) => o.enqueue(key, isUrgent(kind.kind, obj)),
         ),
       );
       byNamespace.set(ns, informer);

@@ -9,8 +9,7 @@ import {
   eventually,
   httpGet,
   kubeConfig,
-  restrictedContainer,
-  workloadImage,
+  workloadDeployment,
 } from './cluster/kube.ts';
 
 const LOAD_MAX_MS = 240_000;
@@ -30,34 +29,10 @@ describe('HorizontalPodAutoscaler on real CPU', () => {
     const labels = { app: 'busy' };
     await apps.createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'busy' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              automountServiceAccountToken: false,
-              containers: [
-                {
-                  ...restrictedContainer,
-                  name: 'busy',
-                  image: workloadImage,
-                  env: [{ name: 'MESSAGES', value: 'busy' }],
-                  ports: [{ name: 'http', containerPort: 8080 }],
-                  readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 1 },
-                  resources: {
-                    requests: { cpu: '50m', memory: '32Mi' },
-                    limits: { cpu: '300m', memory: '128Mi' },
-                  },
-                },
-              ],
-              volumes: [{ name: 'tmp', emptyDir: {} }],
-            },
-          },
-        },
-      },
+      body: workloadDeployment('busy', 1, {
+        env: [{ name: 'MESSAGES', value: 'busy' }],
+        resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '300m', memory: '128Mi' } },
+      }),
     });
     const svc = await core.createNamespacedService({
       namespace: ns,

@@ -18,6 +18,7 @@ import { runScript } from './cluster/run-script.ts';
 import { type InClusterOperator, installInCluster } from './e2e/in-cluster-operator.ts';
 import { dashboardQueries, monitoringDir, type ruleGroups } from './monitoring/files.ts';
 import {
+  applyHelloService,
   eventually,
   getObject,
   type Kubectl,
@@ -51,16 +52,7 @@ describe('monitoring on a real cluster', () => {
       (c) => c.type === type,
     );
   const applyHs = (name: string, spec: Record<string, unknown>) =>
-    must(
-      kubectl,
-      ['apply', '-n', ns, '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'hello.operators.dev/v1alpha1',
-        kind: 'HelloService',
-        metadata: { name },
-        spec: { message: `hello from ${name}`, ...spec },
-      }),
-    );
+    applyHelloService(kubectl, ns, name, { message: `hello from ${name}`, ...spec });
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${prometheus}${path}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as { status: string; data: T; error?: string };

@@ -11,6 +11,7 @@ import {
   httpGet,
   kubeConfig,
   restrictedContainer,
+  workloadDeployment,
   workloadImage,
 } from './cluster/kube.ts';
 
@@ -36,31 +37,10 @@ describe('workload on the real node', () => {
     const labels = { app: 'hello' };
     await apps.createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'hello', labels },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              automountServiceAccountToken: false,
-              containers: [
-                {
-                  ...restrictedContainer,
-                  name: 'hello',
-                  image: workloadImage,
-                  ports: [{ name: 'http', containerPort: 8080 }],
-                  envFrom: [{ configMapRef: { name: 'hello' } }],
-                  readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 1 },
-                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-                },
-              ],
-              volumes: [{ name: 'tmp', emptyDir: {} }],
-            },
-          },
-        },
-      },
+      body: workloadDeployment('hello', 2, {
+        envFrom: [{ configMapRef: { name: 'hello' } }],
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+      }),
     });
     const svc = await core.createNamespacedService({
       namespace: ns,

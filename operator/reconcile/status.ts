@@ -113,15 +113,11 @@ export function observeDeployment(d: StatusDraft, dep: DeploymentView | undefine
   const wanted = dep.spec?.replicas ?? 1;
   const s = dep.status ?? {};
   const ready = s.readyReplicas ?? 0;
-  const updated = s.updatedReplicas ?? 0;
-  const available = s.availableReplicas ?? 0;
-  const total = s.replicas ?? 0;
   d.replicas = wanted;
   d.readyReplicas = ready;
   const condition = (type: string) => s.conditions?.find((c) => c.type === type);
 
-  const deploymentAvailable = condition('Available')?.status === 'True' && available > 0;
-  if (deploymentAvailable) {
+  if (deploymentAvailable(dep)) {
     markAvailable(d, 'MinimumReplicasAvailable', `${ready} of ${wanted} pods are ready.`);
   } else {
     markUnavailable(
@@ -131,26 +127,15 @@ export function observeDeployment(d: StatusDraft, dep: DeploymentView | undefine
     );
   }
 
-  const generation = dep.metadata?.generation ?? 0;
-  const observed = s.observedGeneration ?? 0;
-  if (observed < generation) {
-    markProgressing(d, 'RollingOut', 'The Deployment controller has not yet seen the latest change.');
-  } else if (updated < wanted) {
-    markProgressing(d, 'RollingOut', `${updated} of ${wanted} pods run the latest version.`);
-  } else if (total > updated) {
-    markProgressing(d, 'RollingOut', `${total - updated} old pods are still terminating.`);
-  } else if (available < updated) {
-    markProgressing(d, 'RollingOut', `${available} of ${updated} new pods are available.`);
-  } else {
-    markProgressed(d, 'RolloutComplete', `All ${wanted} pods run the latest version.`);
-  }
+  const pending = rolloutPending(dep);
+  if (pending) markProgressing(d, 'RollingOut', pending);
+  else markProgressed(d, 'RolloutComplete', `All ${wanted} pods run the latest version.`);
 
-  const progress = condition('Progressing');
-  if (progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded') {
+  if (deadlineExceeded(dep)) {
     markDegraded(
       d,
       'ProgressDeadlineExceeded',
-      `The rollout made no progress in time: ${progress.message ?? ''} Check the pods' events (kubectl describe pods).`,
+      `The rollout made no progress in time: ${condition('Progressing')?.message ?? ''} Check the pods' events (kubectl describe pods).`,
     );
   }
   const failure = condition('ReplicaFailure');
@@ -161,6 +146,40 @@ export function observeDeployment(d: StatusDraft, dep: DeploymentView | undefine
       `Pods cannot be created: ${failure.message ?? failure.reason ?? 'unknown reason'}`,
     );
   }
+}
+
+function deploymentAvailable(dep: DeploymentView): boolean {
+  const s = dep.status ?? {};
+  const available = s.conditions?.find((c) => c.type === 'Available');
+  return available?.status === 'True' && (s.availableReplicas ?? 0) > 0;
+}
+
+/** What the Deployment's rollout still waits for, or undefined when it is complete. */
+function rolloutPending(dep: DeploymentView): string | undefined {
+  const wanted = dep.spec?.replicas ?? 1;
+  const s = dep.status ?? {};
+  const updated = s.updatedReplicas ?? 0;
+  const available = s.availableReplicas ?? 0;
+  const total = s.replicas ?? 0;
+  if ((s.observedGeneration ?? 0) < (dep.metadata?.generation ?? 0))
+    return 'The Deployment controller has not yet seen the latest change.';
+  if (updated < wanted) return `${updated} of ${wanted} pods run the latest version.`;
+  if (total > updated) return `${total - updated} old pods are still terminating.`;
+  if (available < updated) return `${available} of ${updated} new pods are available.`;
+  return undefined;
+}
+
+function deadlineExceeded(dep: DeploymentView): boolean {
+  const progress = dep.status?.conditions?.find((c) => c.type === 'Progressing');
+  return progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded';
+}
+
+/**
+ * Whether the Deployment's rollout has come to an end (available and complete, or given up):
+ * the moment its HelloService's Ready changes for good.
+ */
+export function rolloutSettled(dep: DeploymentView): boolean {
+  return (deploymentAvailable(dep) && rolloutPending(dep) === undefined) || deadlineExceeded(dep);
 }
 
 /** The status to write: conditions in a fixed order, Ready derived, transition times kept. */

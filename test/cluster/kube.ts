@@ -134,4 +134,41 @@ export const restrictedContainer: Pick<
   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
 };
 
+/**
+ * A Deployment `name` (label app=name) of our workload image under Pod Security "restricted": one
+ * container `name` serving http on 8080 with a /readyz probe and /tmp on an emptyDir; `container`
+ * adds to it (env, resources...).
+ */
+export function workloadDeployment(
+  name: string,
+  replicas: number,
+  container: Partial<k8s.V1Container>,
+): k8s.V1Deployment {
+  const labels = { app: name };
+  return {
+    metadata: { name, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              ...restrictedContainer,
+              name,
+              image: workloadImage,
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 1 },
+              ...container,
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
 export const workloadImage = 'localhost/hello-workload:dev';

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { API_VERSION, KIND } from '../../operator/api/schema.ts';
 import { kubectlPath } from '../cluster/paths.ts';
 
 export { eventually } from '../cluster/kube.ts';
@@ -64,6 +65,20 @@ export function must(kubectl: Kubectl, args: string[], input?: string): string {
 
 /** Installs (or updates) the HelloService CRD and waits until it is served. */
 /** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */
+/** `kubectl apply` of a HelloService `name` in `namespace` with `spec`. */
+export function applyHelloService(
+  kubectl: Kubectl,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): string {
+  return must(
+    kubectl,
+    ['apply', '-n', namespace, '-f', '-'],
+    JSON.stringify({ apiVersion: API_VERSION, kind: KIND, metadata: { name }, spec }),
+  );
+}
+
 export function getObject(kubectl: Kubectl, kind: string, name: string, namespace: string): Obj | undefined {
   const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
   if (r.status !== 0) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  applyHelloService,
   eventually,
   getObject,
   installCrd,
@@ -322,16 +323,10 @@ describe('hello-operator on a real cluster', () => {
   });
 
   it('3b. replicas set by the HorizontalPodAutoscaler are not fought', async () => {
-    must(
-      kubectl,
-      ['apply', '-n', ns, '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'hello.operators.dev/v1alpha1',
-        kind: 'HelloService',
-        metadata: { name: 'scaled' },
-        spec: { message: 'scaled', autoscaling: { minReplicas: 2, maxReplicas: 4 } },
-      }),
-    );
+    applyHelloService(kubectl, ns, 'scaled', {
+      message: 'scaled',
+      autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    });
     await readyHs('scaled');
     expect(get('hpa', 'scaled')?.spec?.minReplicas).toBe(2);
     // The HPA enforces its new minimum by scaling the Deployment itself.
@@ -412,16 +407,7 @@ describe('hello-operator on a real cluster', () => {
 
   it('6b. an object of a child name the HelloService does not own is not taken over', async () => {
     must(kubectl, ['create', 'configmap', 'taken', '-n', ns, '--from-literal=owner=someone-else']);
-    must(
-      kubectl,
-      ['apply', '-n', ns, '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'hello.operators.dev/v1alpha1',
-        kind: 'HelloService',
-        metadata: { name: 'taken' },
-        spec: { message: 'mine?' },
-      }),
-    );
+    applyHelloService(kubectl, ns, 'taken', { message: 'mine?' });
     const hs = await eventually('Ready=False with ChildConflict', () => {
       const h = get('hs', 'taken');
       return cond(h, 'Ready')?.reason === 'ChildConflict' ? h : undefined;
