@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       kubeconfig: undefined,
       namespaces: [],
-      maxConcurrentReconciles: 10,
+      maxConcurrentReconciles: 32,
       workloadImage: DEFAULT_WORKLOAD_IMAGE,
       logLevel: 'info',
       metricsBindAddress: { host: undefined, port: 8080 },

@@ -99,7 +99,7 @@ export const SETTINGS = {
     flag: 'max-concurrent-reconciles',
     env: 'MAX_CONCURRENT_RECONCILES',
     type: 'string',
-    default: '10',
+    default: '32',
     help: 'HelloServices reconciled at once',
   },
   workloadImage: {
