@@ -252,12 +252,13 @@ describe('the whole product on a real node', () => {
     ).toBe(2);
 
     // Applied by the new leader, once: its Event about the ConfigMap (`Adopted`: a fresh process has
-    // not applied it before), one rollout more, one live ReplicaSet, one of each child.
+    // not applied it before; the note names every kind it changed, e.g. "Adopted ConfigMap and
+    // Deployment "hello"."), one rollout more, one live ReplicaSet, one of each child.
     const events = (
       JSON.parse(must(kubectl, ['-n', ns, 'get', 'events.events.k8s.io', '-o', 'json'])) as {
         items: { reason?: string; note?: string; reportingInstance?: string }[];
       }
-    ).items.filter((e) => e.note?.includes('ConfigMap "hello"'));
+    ).items.filter((e) => /\bConfigMap\b[^"]* "hello"/.test(e.note ?? ''));
     expect(
       events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`)),
       JSON.stringify(events, null, 1),
