@@ -63,7 +63,9 @@ export class Tracker {
       // what exists are idempotent.
       const again = (err: unknown) => {
         if (this.#stopped) return;
-        if (err) process.stderr.write(`[bench] watch ${k.plural}: ${String(err)}; restarting\n`);
+        // client-node ends every watch after a while (TimeoutError): routine, not worth a line.
+        if (err && (err as Error).name !== 'TimeoutError')
+          process.stderr.write(`[bench] watch ${k.plural}: ${String(err)}; restarting\n`);
         setTimeout(() => void begin(), 1000);
       };
       const begin = async (): Promise<void> => {

@@ -547,7 +547,8 @@ const condition: SchemaNode = {
     type: {
       type: 'string',
       description:
-        'Ready (the summary), Available, Progressing, Degraded, or Monitoring (when spec.monitoring.enabled).',
+        'Ready (the summary), Available, Progressing, Degraded, Monitoring (when spec.monitoring.enabled), ' +
+        'or Paused (while the hello.operators.dev/paused annotation is "true").',
       maxLength: 316,
     },
     status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
@@ -606,7 +607,8 @@ export const statusSchema: SchemaNode = {
     conditions: {
       type: 'array',
       description:
-        'Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled.',
+        'Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled; ' +
+        'Paused while the hello.operators.dev/paused annotation is "true".',
       maxItems: 16,
       listMapKeys: ['type'],
       items: condition,

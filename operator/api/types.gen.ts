@@ -288,7 +288,7 @@ export interface DefaultedHelloServiceSpec {
 
 /** One aspect of the HelloService's state (metav1.Condition). */
 export interface Condition {
-  /** Ready (the summary), Available, Progressing, Degraded, or Monitoring (when spec.monitoring.enabled). */
+  /** Ready (the summary), Available, Progressing, Degraded, Monitoring (when spec.monitoring.enabled), or Paused (while the hello.operators.dev/paused annotation is "true"). */
   type: string;
   /** True, False or Unknown. */
   status: 'True' | 'False' | 'Unknown';
@@ -316,6 +316,6 @@ export interface HelloServiceStatus {
   url?: string;
   /** The first line of the message, cut short, for `kubectl get`. */
   messagePreview?: string;
-  /** Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled. */
+  /** Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled; Paused while the hello.operators.dev/paused annotation is "true". */
   conditions?: Condition[];
 }

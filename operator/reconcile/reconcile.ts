@@ -31,6 +31,7 @@ import {
   markDegraded,
   newStatus,
   observeDeployment,
+  pausedStatus,
   type StatusDraft,
   sameStatus,
   setSpecFields,
@@ -183,16 +184,23 @@ function loadHelloService(s: State): 'continue' | undefined {
   return CONTINUE;
 }
 
-function skipIfPaused(s: State): 'continue' | undefined {
-  const value = s.live?.metadata?.annotations?.[PAUSED_ANNOTATION];
+async function skipIfPaused(s: State): Promise<'continue' | undefined> {
+  const live = s.live as KubeObject;
+  const value = live.metadata?.annotations?.[PAUSED_ANNOTATION];
   if (value !== 'true') return CONTINUE;
   s.ctx.log.info({ annotation: PAUSED_ANNOTATION }, 'paused; not reconciling');
-  record(
+  const message = `Not reconciling: the annotation ${PAUSED_ANNOTATION} is "true".`;
+  record(s, 'Normal', 'Paused', 'Reconcile', message);
+  // Said in the status too, so that `kubectl get hs -o yaml` (and `kubectl wait
+  // --for=condition=Paused`) shows why a change is not applied.
+  await saveStatus(
     s,
-    'Normal',
-    'Paused',
-    'Reconcile',
-    `Not reconciling: the annotation ${PAUSED_ANNOTATION} is "true".`,
+    pausedStatus(
+      (live.status ?? undefined) as HelloServiceStatus | undefined,
+      live.metadata?.generation,
+      now(s),
+      message,
+    ),
   );
   return undefined;
 }

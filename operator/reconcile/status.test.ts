@@ -7,6 +7,7 @@ import {
   markDegraded,
   newStatus,
   observeDeployment,
+  pausedStatus,
   sameStatus,
   setMonitoring,
   setSpecFields,
@@ -211,5 +212,41 @@ describe('the Monitoring condition', () => {
     expect(condition(finishStatus(again), 'Monitoring')?.lastTransitionTime).toBe(
       condition(before, 'Monitoring')?.lastTransitionTime,
     );
+  });
+});
+
+describe('pausedStatus', () => {
+  const ready = (() => {
+    const d = newStatus({ generation: 3, now: T0 });
+    setSpecFields(d, { url: 'http://hello.ns.svc/', message: 'hi' });
+    observeDeployment(d, deployment({ generation: 1, observed: 1 }));
+    return finishStatus(d);
+  })();
+
+  it('keeps the last status as it was and adds Paused=True at the current generation', () => {
+    const paused = pausedStatus(ready, 4, T1, 'Not reconciling.');
+    expect({ ...paused, conditions: undefined }).toEqual({ ...ready, conditions: undefined });
+    expect(paused.conditions?.slice(0, -1)).toEqual(ready.conditions);
+    expect(condition(paused, 'Paused')).toEqual({
+      type: 'Paused',
+      status: 'True',
+      observedGeneration: 4,
+      lastTransitionTime: '2026-01-01T10:05:00Z',
+      reason: 'PausedByAnnotation',
+      message: 'Not reconciling.',
+    });
+    expect(paused.observedGeneration).toBe(ready.observedGeneration);
+  });
+
+  it('is the same status when computed again later (nothing to write), and works without a status', () => {
+    const once = pausedStatus(ready, 4, T0, 'Not reconciling.');
+    expect(sameStatus(pausedStatus(once, 4, T1, 'Not reconciling.'), once)).toBe(true);
+    expect(pausedStatus(undefined, 1, T0, 'm').conditions?.map((c) => c.type)).toEqual(['Paused']);
+  });
+
+  it('is gone from the next status written after the pause', () => {
+    const d = newStatus({ generation: 4, now: T1, previous: pausedStatus(ready, 4, T0, 'm') });
+    observeDeployment(d, deployment({ generation: 1, observed: 1 }));
+    expect(condition(finishStatus(d), 'Paused')).toBeUndefined();
   });
 });

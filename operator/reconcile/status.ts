@@ -9,7 +9,7 @@
 import { messagePreview } from '../api/message.ts';
 import type { Condition, HelloServiceStatus } from '../api/types.ts';
 
-export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded' | 'Monitoring';
+export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded' | 'Monitoring' | 'Paused';
 export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Available', 'Progressing', 'Degraded'];
 
 type Verdict = { status: Condition['status']; reason: string; message: string };
@@ -20,7 +20,7 @@ export type StatusDraft = {
   /** RFC 3339, seconds: when a condition that changes now is said to have changed. */
   now: string;
   previous: readonly Condition[];
-  conditions: Map<Exclude<ConditionType, 'Ready' | 'Monitoring'>, Verdict>;
+  conditions: Map<Exclude<ConditionType, 'Ready' | 'Monitoring' | 'Paused'>, Verdict>;
   /** Only with spec.monitoring.enabled; never part of Ready (a missing Prometheus harms no traffic). */
   monitoring?: Verdict;
   replicas: number | undefined;
@@ -180,6 +180,33 @@ function deadlineExceeded(dep: DeploymentView): boolean {
  */
 export function rolloutSettled(dep: DeploymentView): boolean {
   return (deploymentAvailable(dep) && rolloutPending(dep) === undefined) || deadlineExceeded(dep);
+}
+
+/**
+ * The status of a paused HelloService: the last status as it was (the operator has not acted on
+ * anything since), plus a Paused=True condition at the current generation. The condition goes away
+ * with the next status written after the pause, which lists only the usual conditions.
+ */
+export function pausedStatus(
+  previous: HelloServiceStatus | undefined,
+  generation: number | undefined,
+  now: Date,
+  message: string,
+): HelloServiceStatus {
+  const before = previous?.conditions?.find((c) => c.type === 'Paused');
+  const paused: Condition = {
+    type: 'Paused',
+    status: 'True',
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    lastTransitionTime:
+      before?.status === 'True' ? before.lastTransitionTime : `${now.toISOString().slice(0, 19)}Z`,
+    reason: 'PausedByAnnotation',
+    message,
+  };
+  return {
+    ...previous,
+    conditions: [...(previous?.conditions ?? []).filter((c) => c.type !== 'Paused'), paused],
+  };
 }
 
 /** The status to write: conditions in a fixed order, Ready derived, transition times kept. */

@@ -463,11 +463,18 @@ describe('hello-operator on a real cluster', () => {
       return events.items.find((e) => e.reason === 'Paused' && e.regarding.name === 'hello');
     });
     expect(get('configmap', 'hello')?.data?.MESSAGES).toBe('never applied');
+    // The status says so, at the generation that waits, and keeps the last observed generation.
+    const paused = await eventually('the Paused condition', () => {
+      const hs = get('hs', 'hello');
+      return cond(hs, 'Paused')?.status === 'True' ? hs : undefined;
+    });
+    expect(cond(paused, 'Paused')?.reason).toBe('PausedByAnnotation');
+    expect(paused?.status?.observedGeneration).toBeLessThan(paused?.metadata.generation ?? 0);
     must(kubectl, ['annotate', 'hs', 'hello', '-n', ns, 'hello.operators.dev/paused-']);
     await eventually('the message applied after unpausing', () =>
       get('configmap', 'hello')?.data?.MESSAGES === 'after the pause' ? true : undefined,
     );
-    await readyHs('hello');
+    expect(cond(await readyHs('hello'), 'Paused')).toBeUndefined();
   });
 
   it('5. deleting the HelloService garbage-collects its children', async () => {
