@@ -175,8 +175,8 @@ async function main(): Promise<void> {
     running = op;
     const sampler = new Sampler(op.pid);
     await waitReady(op.healthAddress);
-    const limit = op.memoryLimit
-      ? `memory limit ${op.memoryLimit.bytes / 2 ** 20} MiB (the Deployment's, by a memory cgroup)`
+    const limit = op.memoryLimitBytes
+      ? `memory limit ${op.memoryLimitBytes / 2 ** 20} MiB (the Deployment's, by a memory cgroup)`
       : 'no memory limit';
     progress(
       `operator pid ${op.pid} ready (caches synced), ${sampler.last?.rssMiB.toFixed(0)} MiB RSS, ${limit}`,
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
       readyS: secs(t0, readyAt),
       writesPerHs: writes / n,
       peakRssMiB: sampler.peakRssMiB,
-      memoryLimitMiB: op.memoryLimit && op.memoryLimit.bytes / 2 ** 20,
+      memoryLimitMiB: op.memoryLimitBytes && op.memoryLimitBytes / 2 ** 20,
       cpuS: sampler.cpuS,
       steadyWrites,
       steadyS,

@@ -24,7 +24,7 @@ import { restEventSink } from './kube/event-sink.ts';
 import { KubeClient } from './kube/rest.ts';
 import { createLogger } from './log.ts';
 import { Applier } from './reconcile/apply.ts';
-import { readyGauge, replicaGauges } from './reconcile/metrics.ts';
+import { statusGauges } from './reconcile/metrics.ts';
 import { serviceMonitorDiscovery } from './reconcile/monitoring.ts';
 import { clusterChecks, readerOf } from './reconcile/reads.ts';
 import { createReconciler } from './reconcile/reconcile.ts';
@@ -80,8 +80,7 @@ async function run(argv: string[]): Promise<void> {
     applier: new Applier(client, runtime),
     events,
     settings: operatorSettings({ workloadImage: config.workloadImage }),
-    onReady: readyGauge(registry),
-    onStatus: replicaGauges(registry),
+    onStatus: statusGauges(registry),
   });
   controller = new Controller({
     name: 'helloservice',

@@ -27,7 +27,7 @@ export type WatchOptions = {
   log: Logger;
   metrics: RuntimeMetrics;
   resyncPeriodMs: number;
-  /** `urgent` for a child's event: finishing what a reconcile started goes before new work. */
+  /** `urgent` for a Deployment whose rollout has ended (isUrgent): it goes before new work. */
   enqueue: (key: string, urgent?: boolean) => void;
 };
 

@@ -1,8 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { deploymentMemoryLimit, entrypointNodeArgs, inCgroup, readRepoFile } from './container.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe("the operator's container, for bench:operator", () => {
   it('takes the Node flags from between the node binary and the bundle', () => {
@@ -11,7 +8,7 @@ describe("the operator's container, for bench:operator", () => {
     ).toEqual(['--a=1', '--b']);
     expect(() => entrypointNodeArgs('FROM x\nCMD ["node"]\n')).toThrow(/no ENTRYPOINT/);
     // The real Dockerfile: flags only, the bundle not among them.
-    const real = entrypointNodeArgs(readRepoFile(root, 'Dockerfile.operator'));
+    const real = entrypointNodeArgs(readRepoFile('Dockerfile.operator'));
     expect(real.length).toBeGreaterThan(0);
     for (const arg of real) expect(arg).toMatch(/^--[a-z-]+=\d+$/);
   });
@@ -24,7 +21,7 @@ describe("the operator's container, for bench:operator", () => {
     expect(() =>
       deploymentMemoryLimit('kind: Deployment\nspec: {template: {spec: {containers: [{}]}}}\n'),
     ).toThrow(/no memory limit/);
-    expect(deploymentMemoryLimit(readRepoFile(root, 'deploy/manager/deployment.yaml'))).toBeGreaterThan(0);
+    expect(deploymentMemoryLimit(readRepoFile('deploy/manager/deployment.yaml'))).toBeGreaterThan(0);
   });
 
   it('runs the command itself when there is no cgroup, else through a shell that joins it first', () => {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseQuantity } from '../../operator/api/quantity.ts';
+import { repoRoot } from '../../test/cluster/paths.ts';
 
 /** The Node flags between the node binary and the bundle in an exec-form ENTRYPOINT. */
 export function entrypointNodeArgs(dockerfile: string): string[] {
@@ -63,6 +64,7 @@ export function inCgroup(cgroup: MemoryCgroup | undefined, argv: string[]): stri
   return ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procs, ...argv];
 }
 
-export function readRepoFile(root: string, path: string): string {
-  return readFileSync(join(root, path), 'utf8');
+/** A file of this repository, by its path from the root. */
+export function readRepoFile(path: string): string {
+  return readFileSync(join(repoRoot, path), 'utf8');
 }

@@ -5,7 +5,6 @@
 // SIGTERM's exit); BENCH_NODE_ARGS replaces the image's Node flags; BENCH_MEMORY_LIMIT=none runs
 // it unconstrained.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   deploymentMemoryLimit,
   entrypointNodeArgs,
@@ -15,25 +14,20 @@ import {
   readRepoFile,
 } from './container.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Where the run's memory limit comes from, for the report. */
-export type MemoryLimit = { bytes: number; cgroup: boolean };
-
 export type Operator = {
   process: ChildProcess;
   pid: number;
   metricsAddress: string;
   healthAddress: string;
   logLines: () => number;
-  /** The memory limit it runs under (undefined: none). */
-  memoryLimit: MemoryLimit | undefined;
+  /** The memory limit it runs under, in bytes (undefined: none). */
+  memoryLimitBytes: number | undefined;
   stop(): Promise<number | null>;
 };
 
 function limitedMemory(): MemoryCgroup | undefined {
   if (process.env.BENCH_MEMORY_LIMIT === 'none') return undefined;
-  const limit = deploymentMemoryLimit(readRepoFile(root, 'deploy/manager/deployment.yaml'));
+  const limit = deploymentMemoryLimit(readRepoFile('deploy/manager/deployment.yaml'));
   return memoryCgroup(`hello-bench-operator-${process.pid}`, limit);
 }
 
@@ -45,7 +39,7 @@ export async function startOperator(
   const prof = process.env.BENCH_CPU_PROF;
   const nodeArgs =
     process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ??
-    entrypointNodeArgs(readRepoFile(root, 'Dockerfile.operator'));
+    entrypointNodeArgs(readRepoFile('Dockerfile.operator'));
   const cgroup = limitedMemory();
   const [command, ...args] = inCgroup(cgroup, [
     process.execPath,
@@ -100,7 +94,7 @@ export async function startOperator(
     metricsAddress: addresses.metrics ?? '',
     healthAddress: addresses.health ?? '',
     logLines: () => lines,
-    memoryLimit: cgroup ? { bytes: cgroup.limitBytes, cgroup: true } : undefined,
+    memoryLimitBytes: cgroup?.limitBytes,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -57,7 +57,7 @@ export class WorkQueue {
 
   /**
    * Queues `key` (once). `urgent` puts it ahead of the keys that are not: the controller uses it for
-   * work that finishes what a reconcile started (a child's status moved) before new work.
+   * work that finishes what a reconcile started (a rollout that has ended) before new work.
    */
   add(key: string, urgent = false): void {
     if (this.#shuttingDown) return;

@@ -1,31 +1,24 @@
-// hello_operator_helloservice_ready{namespace,name}: 1 when the HelloService is Ready, 0 when not;
-// the series goes away with the HelloService. Alert on it rather than on the conditions.
+// The HelloServices' own gauges, from each status the reconciler computes; every series goes away
+// with its HelloService:
+// - hello_operator_helloservice_ready{namespace,name}: 1 when Ready, 0 when not. Alert on it rather
+//   than on the conditions.
+// - hello_operator_helloservice_replicas / _ready_replicas / _max_replicas{namespace,name}: the
+//   status's replica counts and, with autoscaling, the autoscaler's ceiling, so that "pinned at its
+//   maximum" and the dashboards need nothing but the operator (no kube-state-metrics).
 import { Gauge, type Registry } from 'prom-client';
 import type { DefaultedHelloService, HelloServiceStatus } from '../api/types.ts';
 import { parseKey } from '../controller/index.ts';
+import { condition } from './status.ts';
 
-export function readyGauge(registry: Registry): (key: string, ready: boolean | undefined) => void {
-  const gauge = new Gauge({
-    name: 'hello_operator_helloservice_ready',
-    help: 'Whether the HelloService is Ready (1) or not (0)',
-    labelNames: ['namespace', 'name'],
-    registers: [registry],
-  });
-  return (key, ready) => {
-    const { namespace = '', name } = parseKey(key);
-    if (ready === undefined) gauge.remove({ namespace, name });
-    else gauge.set({ namespace, name }, ready ? 1 : 0);
-  };
-}
-
-// hello_operator_helloservice_replicas / _ready_replicas / _max_replicas{namespace,name}: the status's
-// replica counts and, with autoscaling, the autoscaler's ceiling, so that "pinned at its maximum" and
-// the dashboards need nothing but the operator (no kube-state-metrics).
-export function replicaGauges(
+export function statusGauges(
   registry: Registry,
 ): (key: string, status: HelloServiceStatus | undefined, hs?: DefaultedHelloService) => void {
   const gauge = (name: string, help: string) =>
     new Gauge({ name, help, labelNames: ['namespace', 'name'], registers: [registry] });
+  const isReady = gauge(
+    'hello_operator_helloservice_ready',
+    'Whether the HelloService is Ready (1) or not (0)',
+  );
   const wanted = gauge(
     'hello_operator_helloservice_replicas',
     'Pods the Deployment of the HelloService wants',
@@ -45,8 +38,10 @@ export function replicaGauges(
   return (key, status, hs) => {
     const { namespace = '', name } = parseKey(key);
     const labels = { namespace, name };
+    const gone = status === undefined;
+    set(isReady, labels, gone ? undefined : condition(status, 'Ready')?.status === 'True' ? 1 : 0);
     set(wanted, labels, status?.replicas);
-    set(ready, labels, status === undefined ? undefined : (status.readyReplicas ?? 0));
-    set(max, labels, status === undefined ? undefined : hs?.spec.autoscaling?.maxReplicas);
+    set(ready, labels, gone ? undefined : (status.readyReplicas ?? 0));
+    set(max, labels, gone ? undefined : hs?.spec.autoscaling?.maxReplicas);
   };
 }

@@ -69,9 +69,7 @@ export type ReconcilerDeps = {
   events: EventSinkLike;
   settings: OperatorSettings;
   now?: () => Date;
-  /** Called with the Ready condition after each reconcile (undefined: the HelloService is gone). */
-  onReady?: (key: string, ready: boolean | undefined) => void;
-  /** Called with the status after each reconcile (undefined: the HelloService is gone). */
+  /** Called with the status after each reconcile, written or not (undefined: the HelloService is gone). */
   onStatus?: (key: string, status: HelloServiceStatus | undefined, hs?: DefaultedHelloService) => void;
 };
 
@@ -106,7 +104,7 @@ type State = {
   changed?: Map<ChildChange, string[]>;
 };
 
-type ChildChange = 'Created' | 'Adopted' | 'Updated';
+type ChildChange = 'Created' | 'Adopted' | 'Updated' | 'Deleted';
 
 type Step = (
   s: State,
@@ -153,7 +151,6 @@ function loadHelloService(s: State): 'continue' | undefined {
   if (!live || live.metadata?.deletionTimestamp) {
     // Gone (or going): the garbage collector removes the children; nothing to write.
     s.memory.delete(key);
-    s.deps.onReady?.(key, undefined);
     s.deps.onStatus?.(key, undefined);
     s.ctx.log.debug('HelloService gone or being deleted; nothing to do');
     return undefined;
@@ -270,24 +267,26 @@ async function applyChildren(s: State): Promise<'continue'> {
     }
   } finally {
     // What was written is reported even when a later wave failed.
-    recordChanges(s, instance);
+    recordChanges(s, instance, s.changed);
   }
   return CONTINUE;
 }
 
+/** Per change: the Event's action, and what its note says after the object. */
 const CHANGE_ACTIONS: Record<ChildChange, [action: string, suffix: string]> = {
   Created: ['Create', ''],
   Adopted: ['Update', ''],
   Updated: ['Update', ' to match the HelloService'],
+  Deleted: ['Delete', ': the spec no longer asks for it'],
 };
 
 /**
  * One Event and one log line per kind of change, naming the child kinds (the children share one
  * name): an Event is a write to the API server, and a new HelloService would otherwise cost six.
  */
-function recordChanges(s: State, name: string): void {
+function recordChanges(s: State, name: string, changes: Map<ChildChange, string[]>): void {
   const order = (kind: string) => CHILD_KINDS.findIndex((k) => k.kind === kind);
-  for (const [change, applied] of s.changed ?? []) {
+  for (const [change, applied] of changes) {
     const [action, suffix] = CHANGE_ACTIONS[change];
     // In CHILD_KINDS order, not the order in which parallel applies answered.
     const kinds = [...applied].sort((a, b) => order(a) - order(b));
@@ -345,24 +344,22 @@ async function deleteUnwanted(s: State): Promise<'continue'> {
   const owner = hs(s);
   const wanted = new Set(desiredChildren(owner, s.deps.settings).map((c) => c.kind));
   const name = childName(owner.metadata.name);
-  for (const info of CHILD_KINDS) {
-    if (wanted.has(info.kind)) continue;
-    const obj = s.deps.children(info.kind).get(name, owner.metadata.namespace);
-    if (ownership(obj, { uid: owner.metadata.uid ?? '', instance: name }).verdict !== 'owned') continue;
-    await s.deps.applier.delete(
-      info,
-      { name, namespace: owner.metadata.namespace, uid: obj?.metadata?.uid ?? '' },
-      s.ctx.signal,
-    );
-    s.mem?.applied.delete(info.kind);
-    record(
-      s,
-      'Normal',
-      'Deleted',
-      'Delete',
-      `Deleted ${info.kind} ${JSON.stringify(name)}: the spec no longer asks for it.`,
-    );
-    s.ctx.log.info({ kind: info.kind, child: name }, 'deleted');
+  const deleted: string[] = [];
+  try {
+    for (const info of CHILD_KINDS) {
+      if (wanted.has(info.kind)) continue;
+      const obj = s.deps.children(info.kind).get(name, owner.metadata.namespace);
+      if (ownership(obj, { uid: owner.metadata.uid ?? '', instance: name }).verdict !== 'owned') continue;
+      await s.deps.applier.delete(
+        info,
+        { name, namespace: owner.metadata.namespace, uid: obj?.metadata?.uid ?? '' },
+        s.ctx.signal,
+      );
+      s.mem?.applied.delete(info.kind);
+      deleted.push(info.kind);
+    }
+  } finally {
+    if (deleted.length > 0) recordChanges(s, name, new Map([['Deleted', deleted]]));
   }
   return CONTINUE;
 }
@@ -378,13 +375,7 @@ async function monitoring(s: State): Promise<'continue'> {
     forced: s.forced === true,
     signal: s.ctx.signal,
     changed: (action, note) => {
-      record(
-        s,
-        'Normal',
-        action,
-        action === 'Created' ? 'Create' : action === 'Deleted' ? 'Delete' : 'Update',
-        note,
-      );
+      record(s, 'Normal', action, CHANGE_ACTIONS[action][0], note);
       s.ctx.log.info({ kind: 'ServiceMonitor' }, action.toLowerCase());
     },
   });
@@ -498,12 +489,10 @@ async function saveStatus(s: State, status: HelloServiceStatus): Promise<void> {
   }
 }
 
-/** Tells the hooks (metrics) the status, written or not; returns its Ready condition. */
+/** Tells the hook (metrics) the status, written or not; returns its Ready condition. */
 function notify(s: State, status: HelloServiceStatus) {
-  const ready = condition(status, 'Ready');
-  s.deps.onReady?.(s.req.key, ready?.status === 'True');
   s.deps.onStatus?.(s.req.key, status, s.hs);
-  return ready;
+  return condition(status, 'Ready');
 }
 
 /** Whether resourceVersion a is newer than b. Opaque in general; etcd's are integers. */
