@@ -38,8 +38,8 @@ export type MonitoringContext = {
   /** Apply even when the live object already matches (a new reconcile-at annotation). */
   forced: boolean;
   signal: AbortSignal;
-  /** Records what changed (an Event and a log line). */
-  changed: (action: 'Created' | 'Updated' | 'Deleted', note: string) => void;
+  /** Records what changed (an Event and a log line, worded like the other children's). */
+  changed: (change: 'Created' | 'Updated' | 'Deleted') => void;
 };
 
 /** Applies or deletes the ServiceMonitor; returns how soon to look again (undefined: no need). */
@@ -70,7 +70,7 @@ export async function reconcileServiceMonitor(c: MonitoringContext): Promise<num
       { name, namespace, uid: existing?.metadata?.uid ?? '' },
       c.signal,
     );
-    c.changed('Deleted', `Deleted ServiceMonitor ${quoted}: the spec no longer asks for it.`);
+    c.changed('Deleted');
     return undefined;
   }
   if (verdict.verdict === 'foreign') {
@@ -85,10 +85,8 @@ export async function reconcileServiceMonitor(c: MonitoringContext): Promise<num
   const body = withAppliedHash(desired as unknown as KubeObject);
   if (c.forced || !upToDate(body, existing, FIELD_MANAGER)) {
     const result = await c.applier.apply(SERVICE_MONITOR, body, c.signal);
-    if (!existing) c.changed('Created', `Created ServiceMonitor ${quoted}.`);
-    else if (result.metadata?.resourceVersion !== existing.metadata?.resourceVersion) {
-      c.changed('Updated', `Updated ServiceMonitor ${quoted} to match the HelloService.`);
-    }
+    if (!existing) c.changed('Created');
+    else if (result.metadata?.resourceVersion !== existing.metadata?.resourceVersion) c.changed('Updated');
   }
   setMonitoring(
     c.draft,

@@ -18,6 +18,7 @@ import {
 import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS, type Child, desiredChildren, statusURL } from '../resources/children.ts';
 import { childName } from '../resources/names.ts';
+import { SERVICE_MONITOR } from '../resources/service-monitor.ts';
 import type { OperatorSettings } from '../resources/settings.ts';
 import { type Applier, FIELD_MANAGER, type KindInfo } from './apply.ts';
 import { type ClusterChecks, checkCluster } from './checks.ts';
@@ -374,10 +375,7 @@ async function monitoring(s: State): Promise<'continue'> {
     draft: draft(s),
     forced: s.forced === true,
     signal: s.ctx.signal,
-    changed: (action, note) => {
-      record(s, 'Normal', action, CHANGE_ACTIONS[action][0], note);
-      s.ctx.log.info({ kind: 'ServiceMonitor' }, action.toLowerCase());
-    },
+    changed: (change) => recordChanges(s, childName(s.req.name), new Map([[change, [SERVICE_MONITOR.kind]]])),
   });
   return CONTINUE;
 }
