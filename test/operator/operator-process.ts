@@ -5,14 +5,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { API_VERSION, KIND } from '../../operator/api/schema.ts';
-import { kubectlPath } from '../cluster/paths.ts';
+import { kubectlPath, repoRoot } from '../cluster/paths.ts';
 
-export { eventually } from '../cluster/kube.ts';
+export { eventually, workloadImage } from '../cluster/kube.ts';
+export { repoRoot } from '../cluster/paths.ts';
 
 /** An object as kubectl prints it in JSON, typed only as far as the tests read it. */
 export type Obj = {
@@ -32,8 +32,6 @@ export type Obj = {
   data?: Record<string, string>;
 };
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const workloadImage = 'localhost/hello-workload:dev';
 /** Prepended to the test namespaces' names (`HELLO_NS_PREFIX=me-`): several people on one cluster. */
 export const NS_PREFIX = process.env.HELLO_NS_PREFIX ?? '';
 
@@ -63,8 +61,6 @@ export function must(kubectl: Kubectl, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** Installs (or updates) the HelloService CRD and waits until it is served. */
-/** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */
 /** `kubectl apply` of a HelloService `name` in `namespace` with `spec`. */
 export function applyHelloService(
   kubectl: Kubectl,
@@ -79,6 +75,7 @@ export function applyHelloService(
   );
 }
 
+/** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */
 export function getObject(kubectl: Kubectl, kind: string, name: string, namespace: string): Obj | undefined {
   const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
   if (r.status !== 0) {
@@ -88,6 +85,7 @@ export function getObject(kubectl: Kubectl, kind: string, name: string, namespac
   return JSON.parse(r.stdout) as Obj;
 }
 
+/** Installs (or updates) the HelloService CRD and waits until it is served. */
 export function installCrd(kubectl: Kubectl): void {
   must(kubectl, [
     'apply',
