@@ -20,8 +20,5 @@ for (const [source, copy] of Object.entries(RBAC_RULE_FILES)) {
   writeFileSync(join(repoRoot, copy), chartRbacRules(source as keyof typeof RBAC_RULE_FILES));
   console.log(`wrote ${copy}`);
 }
-const rules = chartPrometheusRuleSpec();
-if (rules !== undefined) {
-  writeFileSync(join(repoRoot, CHART_RULE_SPEC_PATH), rules);
-  console.log(`wrote ${CHART_RULE_SPEC_PATH}`);
-}
+writeFileSync(join(repoRoot, CHART_RULE_SPEC_PATH), chartPrometheusRuleSpec());
+console.log(`wrote ${CHART_RULE_SPEC_PATH}`);

@@ -1,7 +1,7 @@
 // deploy/install.yaml and the Helm chart's CRD are generated from the one source of truth, the
 // kustomize base (deploy/) and crds/: these functions compute what the files must hold.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { CRD_PATH } from '../operator/api/crd.ts';
@@ -43,11 +43,9 @@ export function chartCrd(): string {
   return readFileSync(join(repoRoot, CRD_PATH), 'utf8');
 }
 
-/** The chart's PrometheusRule spec: the one of deploy/monitoring (the alerts' source), once it exists. */
-export function chartPrometheusRuleSpec(): string | undefined {
-  const source = join(repoRoot, MONITORING_RULE_PATH);
-  if (!existsSync(source)) return undefined;
-  const rule = parse(readFileSync(source, 'utf8')) as { spec: unknown };
+/** The chart's PrometheusRule spec: the one of deploy/monitoring (the alerts' source). */
+export function chartPrometheusRuleSpec(): string {
+  const rule = parse(readFileSync(join(repoRoot, MONITORING_RULE_PATH), 'utf8')) as { spec: unknown };
   return [
     `# Generated from ${MONITORING_RULE_PATH} by \`npm run generate:install\` (do not edit).`,
     stringify(rule.spec, { lineWidth: 0 }),
