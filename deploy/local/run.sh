@@ -41,15 +41,34 @@ fi
 
 deploy=${HELLO_DEPLOY:-$($local_cluster && echo deploy/local || echo deploy)}
 say "installing the operator: kubectl apply --server-side -k $deploy"
-k apply --server-side --force-conflicts -k "$deploy" >/dev/null
-k wait --for=condition=Established crd/helloservices.hello.operators.dev --timeout=60s >/dev/null
+source=$deploy
 if $local_cluster; then
   # The :dev tag stays the same when the code changes: stamp the bundle's hash on the pod template
-  # so that a rebuilt operator rolls out, and an unchanged one does not.
+  # so that a rebuilt operator rolls out, and an unchanged one does not. Stamped in the applied
+  # objects (an overlay of $deploy): patched in afterwards, a first install rolled out twice.
   sum=$(sha256sum dist/operator/main.mjs | cut -c1-16)
-  k -n "$NS" patch deployment hello-operator --type=merge \
-    -p "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"hello.operators.dev/bundle-sha256\":\"$sum\"}}}}}" >/dev/null
+  source=$(mktemp -d)
+  trap 'rm -rf "$source"' EXIT
+  # kustomize takes a base only by a relative path.
+  cat >"$source/kustomization.yaml" <<EOF
+resources:
+  - $(realpath --relative-to="$source" "$REPO/$deploy")
+patches:
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: hello-operator
+        namespace: $NS
+      spec:
+        template:
+          metadata:
+            annotations:
+              hello.operators.dev/bundle-sha256: "$sum"
+EOF
 fi
+k apply --server-side --force-conflicts -k "$source" >/dev/null
+k wait --for=condition=Established crd/helloservices.hello.operators.dev --timeout=60s >/dev/null
 image=$(k -n "$NS" get deployment hello-operator -o jsonpath='{.spec.template.spec.containers[0].image}')
 say "waiting for the operator's rollout (image $image)"
 if ! k -n "$NS" rollout status deployment/hello-operator --timeout=180s >&2; then
