@@ -25,9 +25,8 @@ import { KubeClient } from './kube/rest.ts';
 import { createLogger } from './log.ts';
 import { Applier } from './reconcile/apply.ts';
 import { statusGauges } from './reconcile/metrics.ts';
-import { serviceMonitorDiscovery } from './reconcile/monitoring.ts';
-import { clusterChecks, readerOf } from './reconcile/reads.ts';
-import { createReconciler } from './reconcile/reconcile.ts';
+import { clusterChecks, discovery, readerOf } from './reconcile/reads.ts';
+import { createReconciler } from './reconcile/shell.ts';
 import { main as renderMain } from './render-cli.ts';
 import { operatorSettings } from './resources/settings.ts';
 import { createWatches, warnIfCrdMissing } from './watches.ts';
@@ -75,9 +74,9 @@ async function run(argv: string[]): Promise<void> {
     helloServices: watches.helloServices,
     children: watches.children,
     read: readerOf(client),
+    served: discovery(client),
     checks: clusterChecks(client),
-    monitoring: serviceMonitorDiscovery(client),
-    applier: new Applier(client, runtime),
+    writer: new Applier(client, runtime),
     events,
     settings: operatorSettings({ workloadImage: config.workloadImage }),
     onStatus: statusGauges(registry),

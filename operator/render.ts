@@ -5,7 +5,6 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { GROUP } from './api/schema.ts';
 import { formatErrors, validateHelloService } from './api/validate.ts';
 import { type Child, desiredChildren } from './resources/children.ts';
-import { buildServiceMonitor } from './resources/service-monitor.ts';
 import { defaultOperatorSettings, type OperatorSettings } from './resources/settings.ts';
 
 export type RenderResult =
@@ -79,10 +78,9 @@ export function render(
       return;
     }
     seen.add(key);
+    // A ServiceMonitor is shown whenever asked for; the operator applies it only where the cluster
+    // serves its CRD.
     children.push(...desiredChildren({ ...hs, metadata }, settings));
-    // Applied by the operator only where the cluster serves the CRD; shown whenever asked for.
-    const serviceMonitor = buildServiceMonitor({ ...hs, metadata }, settings);
-    if (serviceMonitor) children.push(serviceMonitor as unknown as Child);
   });
   if (errors.length > 0) return { ok: false, errors };
   if (children.length === 0) return { ok: false, errors: [`${prefix}no HelloService found`] };

@@ -14,9 +14,9 @@ import {
 } from './controller/index.ts';
 import { type KubeClient, type KubeObject, resourcePath } from './kube/rest.ts';
 import { FIELD_MANAGER } from './reconcile/apply.ts';
-import type { Store } from './reconcile/reconcile.ts';
+import type { Store } from './reconcile/deps.ts';
 import { type DeploymentView, rolloutSettled } from './reconcile/status.ts';
-import { CHILD_KINDS, type ChildKind } from './resources/children.ts';
+import { WATCHED_CHILD_KINDS } from './resources/children.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './resources/labels.ts';
 
 export type WatchOptions = {
@@ -152,7 +152,7 @@ export function createWatches(o: WatchOptions): Watches {
 
   const childStores = new Map<string, Store>();
   const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
-  for (const kind of CHILD_KINDS as readonly ChildKind[]) {
+  for (const kind of WATCHED_CHILD_KINDS) {
     const byNamespace = new Map<string, SelfHealingInformer<KubernetesObject>>();
     for (const ns of scopes) {
       const informer = make(

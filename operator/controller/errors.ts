@@ -1,6 +1,9 @@
 // Errors and the error policy. Reconcile throws; the policy alone decides whether and when the
 // key is retried, so reconcile code never reasons about backoff.
+import { httpStatus } from '../kube/api-errors.ts';
 import { DEFAULT_BACKOFF_CAP_MS } from './backoff.ts';
+
+export { httpStatus };
 
 export type ReconcileErrorOptions = {
   cause?: unknown;
@@ -84,16 +87,6 @@ type Loose = Record<string, unknown>;
 
 function asRecord(v: unknown): Loose | undefined {
   return typeof v === 'object' && v !== null ? (v as Loose) : undefined;
-}
-
-/** The HTTP status of an API error: client-node's ApiException has `code`. */
-export function httpStatus(err: unknown): number | undefined {
-  const e = asRecord(err);
-  if (!e) return undefined;
-  for (const v of [e.code, e.statusCode, asRecord(e.response)?.status]) {
-    if (typeof v === 'number' && v >= 100 && v < 600) return v;
-  }
-  return undefined;
 }
 
 /** The `reason` of the Kubernetes Status in an API error body (a string or parsed). */

@@ -6,6 +6,7 @@
 // error policy reads their status and reason as it does for client-node's own calls.
 import { ApiException, HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { isNotFound } from './api-errors.ts';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -50,6 +51,9 @@ export type KubeList<T> = {
   metadata: { resourceVersion?: string };
   items: T[];
 };
+
+/** What the API paths of a kind need: its group/version, kind and resource (plural) name. */
+export type KindInfo = { apiVersion: string; kind: string; plural: string };
 
 /** Told of every finished request: method, HTTP status ("<error>" when none came), seconds. */
 export type RequestObserver = (method: string, code: string, seconds: number) => void;
@@ -187,7 +191,7 @@ export class KubeClient {
     try {
       return await this.get<T>(path, signal, query);
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -4,12 +4,12 @@
 // hello_operator_api_writes_total{kind,verb}, so "zero writes at steady state" is measurable.
 // Whether to apply at all is decided before (up-to-date.ts): a child already as desired is not sent.
 import { PatchStrategy } from '@kubernetes/client-node';
-import { HttpMethod, type KubeClient, type KubeObject, resourcePath } from '../kube/rest.ts';
+import { isNotFound } from '../kube/api-errors.ts';
+import { HttpMethod, type KindInfo, type KubeClient, type KubeObject, resourcePath } from '../kube/rest.ts';
 
 export const FIELD_MANAGER = 'hello-operator';
 
-/** What the apply module needs to know about a kind. */
-export type KindInfo = { apiVersion: string; kind: string; plural: string };
+export type { KindInfo };
 
 export type WriteCounter = { apiWrite(kind: string, verb: 'apply' | 'delete'): void };
 
@@ -92,7 +92,7 @@ export class Applier {
         },
       );
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return;
+      if (isNotFound(err)) return;
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { ReconcileError } from '../controller/index.ts';
-import { failureMessage } from './reconcile.ts';
+import { failureMessage } from './failure.ts';
 
 describe('failureMessage', () => {
   it("uses the API server's Status message, not client-node's dump of body and headers", () => {

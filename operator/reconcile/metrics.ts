@@ -6,13 +6,12 @@
 //   status's replica counts and, with autoscaling, the autoscaler's ceiling, so that "pinned at its
 //   maximum" and the dashboards need nothing but the operator (no kube-state-metrics).
 import { Gauge, type Registry } from 'prom-client';
-import type { DefaultedHelloService, HelloServiceStatus } from '../api/types.ts';
 import { parseKey } from '../controller/index.ts';
+import type { KubeObject } from '../kube/rest.ts';
+import type { ReconcilerDeps } from './deps.ts';
 import { condition } from './status.ts';
 
-export function statusGauges(
-  registry: Registry,
-): (key: string, status: HelloServiceStatus | undefined, hs?: DefaultedHelloService) => void {
+export function statusGauges(registry: Registry): NonNullable<ReconcilerDeps['onStatus']> {
   const gauge = (name: string, help: string) =>
     new Gauge({ name, help, labelNames: ['namespace', 'name'], registers: [registry] });
   const isReady = gauge(
@@ -35,13 +34,20 @@ export function statusGauges(
     if (v === undefined) g.remove(labels);
     else g.set(labels, v);
   };
-  return (key, status, hs) => {
+  return (key, status, live) => {
     const { namespace = '', name } = parseKey(key);
     const labels = { namespace, name };
     const gone = status === undefined;
     set(isReady, labels, gone ? undefined : condition(status, 'Ready')?.status === 'True' ? 1 : 0);
     set(wanted, labels, status?.replicas);
     set(ready, labels, gone ? undefined : (status.readyReplicas ?? 0));
-    set(max, labels, gone ? undefined : hs?.spec.autoscaling?.maxReplicas);
+    set(max, labels, gone ? undefined : maxReplicas(live));
   };
+}
+
+/** spec.autoscaling.maxReplicas as the HelloService holds it (a number, or nothing). */
+function maxReplicas(live: KubeObject | undefined): number | undefined {
+  const spec = live?.spec as { autoscaling?: { maxReplicas?: unknown } } | undefined;
+  const max = spec?.autoscaling?.maxReplicas;
+  return typeof max === 'number' ? max : undefined;
 }

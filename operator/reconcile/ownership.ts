@@ -3,6 +3,7 @@
 // HelloService's (its controller owner reference carries the HelloService's uid) or an orphan the
 // operator itself rendered (`npm run render | kubectl apply`: our managed-by and instance labels, no
 // controller), which it adopts. Pure.
+import { applyEntry } from '../kube/managed-fields.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../resources/labels.ts';
 
@@ -34,7 +35,5 @@ export function ownership(
 
 /** When our field manager last changed the object (managedFields of operation Apply), if ever. */
 export function lastAppliedTime(obj: KubeObject | undefined, manager: string): string | undefined {
-  return obj?.metadata?.managedFields?.find(
-    (f) => f.manager === manager && f.operation === 'Apply' && (f.subresource ?? '') === '',
-  )?.time;
+  return applyEntry(obj, manager)?.time;
 }

@@ -1,8 +1,8 @@
 // The reads the reconcile makes outside the informer caches, on the raw JSON client.
-import type { KubeClient, KubeObject } from '../kube/rest.ts';
+import type { KindInfo, KubeClient, KubeObject } from '../kube/rest.ts';
 import { resourcePath } from '../kube/rest.ts';
-import type { KindInfo } from './apply.ts';
 import type { ClusterChecks } from './checks.ts';
+import type { ReadObject } from './deps.ts';
 
 /**
  * Reads of objects of a child's name that the caches do not hold (is it someone else's?). Served
@@ -10,8 +10,8 @@ import type { ClusterChecks } from './checks.ts';
  * an object created after the read is as possible with a quorum read, since read and apply are
  * two requests anyway.
  */
-export function readerOf(client: KubeClient) {
-  return (info: KindInfo, name: string, namespace: string | undefined, signal: AbortSignal) =>
+export function readerOf(client: KubeClient): ReadObject {
+  return (info, name, namespace, signal) =>
     client.getOptional<KubeObject>(resourcePath(info.apiVersion, info.plural, namespace, name), signal, {
       resourceVersion: '0',
     });
@@ -24,5 +24,28 @@ export function clusterChecks(client: KubeClient): ClusterChecks {
     ingressClass: (name, signal) =>
       client.getOptional(`${INGRESS_CLASSES}/${encodeURIComponent(name)}`, signal),
     ingressClasses: async (signal) => (await client.list(INGRESS_CLASSES, undefined, signal)).items,
+  };
+}
+
+/** How long an answer from discovery is reused: one request per interval, not one per reconcile. */
+const DISCOVERY_TTL_MS = 30_000;
+
+/**
+ * Whether the API server serves a kind, from discovery of its group/version, each answer kept for
+ * DISCOVERY_TTL_MS. For kinds whose CRD may be installed or removed at any time.
+ */
+export function discovery(client: KubeClient, now: () => number = Date.now) {
+  const cached = new Map<string, { resources: Set<string>; at: number }>();
+  return async (info: KindInfo, signal: AbortSignal): Promise<boolean> => {
+    let entry = cached.get(info.apiVersion);
+    if (!entry || now() - entry.at >= DISCOVERY_TTL_MS) {
+      const list = await client.getOptional<{ resources?: { name?: string }[] }>(
+        `/apis/${info.apiVersion}`,
+        signal,
+      );
+      entry = { resources: new Set(list?.resources?.map((r) => r.name ?? '')), at: now() };
+      cached.set(info.apiVersion, entry);
+    }
+    return entry.resources.has(info.plural);
   };
 }

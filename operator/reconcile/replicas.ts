@@ -6,13 +6,12 @@
 // would fight the autoscaler); as soon as the autoscaler changes it, it owns the field and we stop.
 // A Deployment created with autoscaling starts at minReplicas instead of 1. Pure.
 import type { DefaultedHelloService } from '../api/types.ts';
+import { applyEntry } from '../kube/managed-fields.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import type { Child } from '../resources/children.ts';
 
 export function ownsReplicas(live: KubeObject | undefined, manager: string): boolean {
-  const entry = live?.metadata?.managedFields?.find(
-    (f) => f.manager === manager && f.operation === 'Apply' && (f.subresource ?? '') === '',
-  );
+  const entry = applyEntry(live, manager);
   const spec = (entry?.fieldsV1 as Record<string, Record<string, unknown>> | undefined)?.['f:spec'];
   return spec !== undefined && 'f:replicas' in spec;
 }

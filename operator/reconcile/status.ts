@@ -8,6 +8,8 @@
 // from the same world is identical, and the controller writes it only when it differs.
 import { messagePreview } from '../api/message.ts';
 import type { Condition, HelloServiceStatus } from '../api/types.ts';
+import { canonicalJSON } from '../kube/canonical-json.ts';
+import { rfc3339 } from '../kube/time.ts';
 
 export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded' | 'Monitoring' | 'Paused';
 export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Available', 'Progressing', 'Degraded'];
@@ -36,7 +38,7 @@ export function newStatus(options: {
 }): StatusDraft {
   return {
     generation: options.generation,
-    now: `${options.now.toISOString().slice(0, 19)}Z`,
+    now: rfc3339(options.now),
     previous: options.previous?.conditions ?? [],
     conditions: new Map(),
     // Until a Deployment is observed, keep what was last reported rather than flapping to nothing.
@@ -66,6 +68,14 @@ export function markProgressed(d: StatusDraft, reason: string, message: string):
 /** Something a person must fix. The first call wins: it is the root cause the others follow from. */
 export function markDegraded(d: StatusDraft, reason: string, message: string): void {
   if (d.conditions.get('Degraded')?.status === 'True') return;
+  d.conditions.set('Degraded', { status: 'True', reason, message });
+}
+
+/**
+ * The reconcile failed: its error is the root cause a person acts on, so it wins over a Degraded
+ * the Deployment gave (a rollout past its deadline because of it, say).
+ */
+export function markFailed(d: StatusDraft, reason: string, message: string): void {
   d.conditions.set('Degraded', { status: 'True', reason, message });
 }
 
@@ -198,8 +208,7 @@ export function pausedStatus(
     type: 'Paused',
     status: 'True',
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
-    lastTransitionTime:
-      before?.status === 'True' ? before.lastTransitionTime : `${now.toISOString().slice(0, 19)}Z`,
+    lastTransitionTime: before?.status === 'True' ? before.lastTransitionTime : rfc3339(now),
     reason: 'PausedByAnnotation',
     message,
   };
@@ -266,16 +275,5 @@ export function condition(
 
 /** Deep equality that ignores key order (the API server may send keys in another order). */
 export function sameStatus(a: HelloServiceStatus | undefined, b: HelloServiceStatus | undefined): boolean {
-  return canonical(a ?? {}) === canonical(b ?? {});
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
+  return canonicalJSON(a ?? {}) === canonicalJSON(b ?? {});
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../kube/rest.ts';
 import { desiredChildren } from '../resources/children.ts';
 import { hello, settings } from '../resources/fixtures.ts';
-import { APPLIED_HASH_ANNOTATION, canonicalJSON, contains, upToDate, withAppliedHash } from './up-to-date.ts';
+import { APPLIED_HASH_ANNOTATION, contains, upToDate, withAppliedHash } from './up-to-date.ts';
 
 const MANAGER = 'hello-operator';
 const clone = <T>(v: T): T => structuredClone(v);
@@ -165,13 +165,5 @@ describe('contains', () => {
     expect(contains({}, { a: null })).toBe(false);
     expect(contains({ a: {} }, { a: {} })).toBe(true);
     expect(contains({ a: [] }, { a: {} })).toBe(false);
-  });
-});
-
-describe('canonicalJSON', () => {
-  it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJSON({ b: [{ d: 1, c: undefined, a: 2 }], a: 'x' })).toBe(
-      '{"a":"x","b":[{"a":2,"d":1}]}',
-    );
   });
 });

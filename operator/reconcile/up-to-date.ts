@@ -10,6 +10,8 @@
 // Values are compared as the API server returns them: a body that the server normalises (a
 // quantity "0.5" stored as "500m") never matches and is simply applied each time. Pure.
 import { createHash } from 'node:crypto';
+import { canonicalJSON } from '../kube/canonical-json.ts';
+import { applyEntry } from '../kube/managed-fields.ts';
 import type { KubeObject } from '../kube/rest.ts';
 
 /** The hash of the body the operator last applied to a child. */
@@ -33,13 +35,11 @@ export function upToDate(body: KubeObject, live: KubeObject | undefined, manager
   if (!live) return false;
   const hash = body.metadata?.annotations?.[APPLIED_HASH_ANNOTATION];
   if (hash === undefined || live.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] !== hash) return false;
-  const ours = live.metadata?.managedFields?.some(
-    (f) => f.manager === manager && f.operation === 'Apply' && (f.subresource ?? '') === '',
-  );
+  const ours = applyEntry(live, manager) !== undefined;
   // Items of a list carry no apiVersion and kind (the list has them), and the cache is filled by
   // lists: those two are not compared (the cache holds one kind; the hash covers them anyway).
   const { apiVersion: _apiVersion, kind: _kind, ...fields } = body;
-  return ours === true && contains(live, fields);
+  return ours && contains(live, fields);
 }
 
 /**
@@ -61,16 +61,4 @@ export function contains(live: unknown, desired: unknown): boolean {
     );
   }
   return live === desired;
-}
-
-/** JSON with object keys sorted and undefined members dropped: equal content, equal text. */
-export function canonicalJSON(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJSON(v ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJSON(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -39,7 +39,11 @@ describe('desiredChildren', () => {
 
   it('only returns kinds listed in CHILD_KINDS, with the same apiVersion, in the same order', () => {
     const all = desiredChildren(
-      hello({ ingress: { host: 'a.example' }, autoscaling: { maxReplicas: 2 } }),
+      hello({
+        ingress: { host: 'a.example' },
+        autoscaling: { maxReplicas: 2 },
+        monitoring: { enabled: true },
+      }),
       settings,
     );
     expect(all.map((c) => `${c.apiVersion}/${c.kind}`)).toEqual(

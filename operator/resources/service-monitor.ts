@@ -1,17 +1,8 @@
 import type { DefaultedHelloService } from '../api/types.ts';
-import type { ChildKind } from './children.ts';
 import { childLabels, selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
 import { PORT_NAME } from './names.ts';
 import type { OperatorSettings } from './settings.ts';
-
-/** prometheus-operator's kind. Not in CHILD_KINDS: its CRD may be absent, so it is applied on its own
- * step, only when the cluster serves it (see reconcile/monitoring.ts). */
-export const SERVICE_MONITOR: ChildKind = {
-  apiVersion: 'monitoring.coreos.com/v1',
-  kind: 'ServiceMonitor',
-  plural: 'servicemonitors',
-};
 
 /** The label every series scraped from a HelloService's pods carries: its name. Alerts and dashboards
  * select workload series by it (deploy/monitoring/). */
@@ -45,8 +36,8 @@ export function buildServiceMonitor(
   // The operator's own labels win over the user's, as for every child.
   meta.labels = { ...monitoring.labels, ...childLabels(hs, settings) };
   return {
-    apiVersion: SERVICE_MONITOR.apiVersion,
-    kind: SERVICE_MONITOR.kind,
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
     metadata: meta as ServiceMonitor['metadata'],
     spec: {
       // The Service carries the same labels as the pods; prometheus-operator scrapes every pod behind

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHILD_KINDS } from '../../operator/resources/children.ts';
+import { WATCHED_CHILD_KINDS } from '../../operator/resources/children.ts';
+import { MANAGER_ROLE_PATH, managerRoleYaml } from '../../operator/resources/rbac.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 const read = (file: string) => parse(readFileSync(`deploy/rbac/${file}`, 'utf8')) as { rules: Rule[] };
@@ -16,6 +17,10 @@ const verbsOn = (group: string, resource: string) =>
   );
 
 describe('deploy/rbac', () => {
+  it('role.yaml is the one generated from the table of child kinds (npm run generate)', () => {
+    expect(readFileSync(MANAGER_ROLE_PATH, 'utf8')).toBe(managerRoleYaml());
+  });
+
   it('has no wildcard and no Secrets', () => {
     for (const r of rules) {
       expect([...r.apiGroups, ...r.resources, ...r.verbs]).not.toContain('*');
@@ -23,8 +28,8 @@ describe('deploy/rbac', () => {
     }
   });
 
-  it('lets the operator watch and apply (create + patch) and delete every child kind', () => {
-    for (const kind of CHILD_KINDS) {
+  it('lets the operator watch and apply (create + patch) and delete every watched child kind', () => {
+    for (const kind of WATCHED_CHILD_KINDS) {
       const group = kind.apiVersion.includes('/') ? (kind.apiVersion.split('/')[0] ?? '') : '';
       expect([...verbsOn(group, kind.plural)].sort(), kind.kind).toEqual(
         ['create', 'delete', 'get', 'list', 'patch', 'watch'].sort(),

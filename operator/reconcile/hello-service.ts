@@ -1,0 +1,144 @@
+// The HelloService reconciler: what is particular to this kind, read top to bottom.
+//   validate → check the cluster → plan the children → apply them → delete the unwanted → observe
+// Each step is a function with typed inputs and outputs; a step that fails throws, and the shell
+// (shell.ts) turns the error into the status, an Event and a retry. Whatever happens, the status
+// draft has observed the Deployment (from the apply when it wrote one, else from the cache).
+import type { DefaultedHelloService } from '../api/types.ts';
+import { formatErrors, validateHelloService } from '../api/validate.ts';
+import { type ReconcileContext, ReconcileError } from '../controller/index.ts';
+import type { KubeObject } from '../kube/rest.ts';
+import { CHILD_KINDS, type ChildKind, desired, statusURL } from '../resources/children.ts';
+import { childName } from '../resources/names.ts';
+import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './apply-children.ts';
+import { ChildWrites, type RecordEvent, reportChanges } from './changes.ts';
+import { checkCluster } from './checks.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { ownership } from './ownership.ts';
+import {
+  type DeploymentView,
+  observeDeployment,
+  type StatusDraft,
+  setMonitoring,
+  setSpecFields,
+} from './status.ts';
+
+/** How soon to look again for the ServiceMonitor CRD: installing prometheus-operator enqueues nothing. */
+export const MONITORING_RECHECK_MS = 60_000;
+
+export type HelloServiceRun = {
+  live: KubeObject;
+  /** The status being built; the shell finishes and writes it, also when this throws. */
+  draft: StatusDraft;
+  ctx: ReconcileContext;
+  /** Apply every child even when it looks up to date (a new reconcile-at annotation). */
+  forced: boolean;
+  lastApplied: ChildRun['lastApplied'];
+  record: RecordEvent;
+};
+
+export type HelloServiceOutcome = {
+  requeueAfterMs?: number;
+  /**
+   * The Deployment was just created: its controller's first status update, moments away, brings the
+   * next reconcile, which writes the status. One status write per new HelloService instead of two
+   * (this one would only say "0 pods yet").
+   */
+  deferStatus: boolean;
+};
+
+export async function reconcileHelloService(
+  deps: ReconcilerDeps,
+  run: HelloServiceRun,
+): Promise<HelloServiceOutcome> {
+  const name = childName(run.live.metadata?.name ?? '');
+  const writes = new ChildWrites();
+  try {
+    const hs = validate(run.live);
+    setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message });
+    const children: ChildRun = {
+      hs,
+      signal: run.ctx.signal,
+      forced: run.forced,
+      lastApplied: run.lastApplied,
+    };
+    // Nothing has been applied yet when a check fails: the running children stay as they are.
+    await checkCluster(hs, deps.checks, run.ctx.signal);
+    const wanted = desired(hs, deps.settings);
+    const served = await servedKinds(deps, run.ctx.signal);
+    const plan = await planChildren(
+      deps,
+      wanted.filter((c) => served.has(c.kind)),
+      children,
+    );
+    await applyChildren(deps, plan, children, writes);
+    await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
+    const requeueAfterMs = observeMonitoring(run.draft, hs, served);
+    return { requeueAfterMs, deferStatus: writes.has('Created', 'Deployment') };
+  } finally {
+    reportChanges(writes, name, run.record, run.ctx.log);
+    const applied = writes.returned.get('Deployment') as DeploymentView | undefined;
+    observeDeployment(run.draft, applied ?? cachedDeployment(deps, run.live));
+  }
+}
+
+function validate(live: KubeObject): DefaultedHelloService {
+  const result = validateHelloService(live);
+  if (!result.ok) {
+    throw new ReconcileError(
+      'InvalidSpec',
+      `The HelloService is invalid: ${formatErrors(result.errors).replaceAll('\n', '; ')}`,
+      { permanent: true },
+    );
+  }
+  return result.value;
+}
+
+/** The child kinds the cluster serves: every watched kind, and the optional ones discovery finds. */
+async function servedKinds(deps: ReconcilerDeps, signal: AbortSignal): Promise<Set<ChildKind>> {
+  const answers = await Promise.all(
+    CHILD_KINDS.map(async (kind) =>
+      !kind.optionalCRD || (await deps.served(kind, signal)) ? kind : undefined,
+    ),
+  );
+  return new Set(answers.filter((kind) => kind !== undefined));
+}
+
+/**
+ * The Monitoring condition (only with spec.monitoring.enabled; never part of Ready: a missing
+ * Prometheus harms no traffic). Returns how soon to look again for the CRD when it is missing.
+ */
+function observeMonitoring(
+  draft: StatusDraft,
+  hs: DefaultedHelloService,
+  served: ReadonlySet<ChildKind>,
+): number | undefined {
+  const monitoring = hs.spec.monitoring;
+  if (!monitoring?.enabled) return undefined;
+  if (![...served].some((k) => k.kind === 'ServiceMonitor')) {
+    setMonitoring(
+      draft,
+      false,
+      'ServiceMonitorCRDNotFound',
+      'spec.monitoring.enabled is true, but the cluster does not serve monitoring.coreos.com/v1 ' +
+        'ServiceMonitors: install prometheus-operator (or its CRDs). Nothing else is affected; the ' +
+        `operator looks again every ${MONITORING_RECHECK_MS / 1000} s.`,
+    );
+    return MONITORING_RECHECK_MS;
+  }
+  setMonitoring(
+    draft,
+    true,
+    'ServiceMonitorApplied',
+    `ServiceMonitor ${JSON.stringify(childName(hs.metadata.name))} asks Prometheus to scrape /metrics of every pod every ${monitoring.interval}.`,
+  );
+  return undefined;
+}
+
+/** The HelloService's Deployment as the cache holds it, when it is this HelloService's. */
+function cachedDeployment(deps: ReconcilerDeps, live: KubeObject): DeploymentView | undefined {
+  const name = childName(live.metadata?.name ?? '');
+  const dep = deps.children('Deployment').get(name, live.metadata?.namespace);
+  return ownership(dep, { uid: live.metadata?.uid ?? '', instance: name }).verdict === 'owned'
+    ? (dep as DeploymentView)
+    : undefined;
+}
