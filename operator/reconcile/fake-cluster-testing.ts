@@ -1,0 +1,216 @@
+// Test helper for the reconciler's table tests: an in-memory stand-in for the informer caches and
+// the API server behind them, with one field manager (ours). An apply stores the body as the
+// server would (new uid and resourceVersion, our managedFields entry, whose time moves only when
+// the content changes); the caches show what carries our managed-by label, as the real label-
+// selected informers do; every write is recorded as a line ("apply ConfigMap", "delete Ingress",
+// "status Ready=False/ChildConflict"). Not a fake API server for the operator's cluster tests:
+// those run against a real one.
+import { API_VERSION, KIND, PLURAL } from '../api/schema.ts';
+import type { HelloServiceSpec, HelloServiceStatus } from '../api/types.ts';
+import type { Regarding } from '../controller/index.ts';
+import { memoryLogger } from '../controller/log-testing.ts';
+import { canonicalJSON } from '../kube/canonical-json.ts';
+import type { KindInfo, KubeObject } from '../kube/rest.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../resources/labels.ts';
+import { operatorSettings } from '../resources/settings.ts';
+import { FIELD_MANAGER } from './apply.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { condition } from './status.ts';
+
+export const HS_UID = 'hs-uid-1';
+const WATCHED_OUT = new Set(['ServiceMonitor']);
+
+const keyOf = (kind: string, namespace: string | undefined, name: string) =>
+  `${kind}/${namespace ?? ''}/${name}`;
+const clone = <T>(v: T): T => structuredClone(v);
+
+function apiError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code, body: { kind: 'Status', code, message } });
+}
+
+export class FakeCluster {
+  readonly objects = new Map<string, KubeObject>();
+  /** Every write, in order. */
+  readonly writes: string[] = [];
+  readonly events: string[] = [];
+  readonly statuses: (HelloServiceStatus | undefined)[] = [];
+  /** Kinds whose CRD is installed, of those that may be missing. */
+  readonly servedOptional = new Set<string>();
+  ingressClasses: KubeObject[] = [];
+  /** A write that fails: (verb, kind) → the error to throw. */
+  failing: ((verb: string, kind: string) => Error | undefined) | undefined;
+  readonly logger = memoryLogger();
+  #version = 100;
+  #clock = 0;
+
+  /** A HelloService named `name` in namespace `demo`. */
+  helloService(
+    spec: Partial<HelloServiceSpec> & Record<string, unknown>,
+    annotations?: Record<string, string>,
+  ) {
+    return this.put({
+      apiVersion: API_VERSION,
+      kind: KIND,
+      metadata: {
+        name: 'hello',
+        namespace: 'demo',
+        uid: HS_UID,
+        generation: 1,
+        ...(annotations ? { annotations } : {}),
+      },
+      spec: { message: 'Hello, world!', ...spec },
+    });
+  }
+
+  get(kind: string, name = 'hello', namespace = 'demo'): KubeObject | undefined {
+    return this.objects.get(keyOf(kind, namespace, name));
+  }
+
+  put(obj: KubeObject): KubeObject {
+    const stored = clone(obj);
+    stored.metadata = { ...stored.metadata, resourceVersion: String(++this.#version) };
+    this.objects.set(keyOf(stored.kind ?? '', stored.metadata.namespace, stored.metadata.name ?? ''), stored);
+    return stored;
+  }
+
+  /** Changes an object as a person or another controller would (no record of it as our write). */
+  edit(kind: string, change: (obj: KubeObject) => void, name = 'hello'): void {
+    const obj = clone(this.get(kind, name));
+    if (!obj) throw new Error(`no ${kind} ${name}`);
+    change(obj);
+    this.put(obj);
+  }
+
+  /** The Deployment controller's part: every pod of the latest version ready. */
+  rollOut(): void {
+    this.edit('Deployment', (dep) => {
+      const replicas = (dep.spec as { replicas?: number }).replicas ?? 1;
+      dep.status = {
+        observedGeneration: dep.metadata?.generation ?? 1,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+        ],
+      };
+    });
+  }
+
+  /** Forgets what was recorded so far (after setting the scene). */
+  clearRecords(): void {
+    this.writes.length = 0;
+    this.events.length = 0;
+    this.statuses.length = 0;
+    this.logger.lines.length = 0;
+  }
+
+  deps(overrides: Partial<ReconcilerDeps> = {}): ReconcilerDeps {
+    const cache = (kind: string) => ({
+      get: (name: string, namespace?: string) => {
+        const obj = this.get(kind, name, namespace);
+        if (!obj || (kind !== KIND && obj.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY))
+          return undefined;
+        return clone(obj);
+      },
+    });
+    return {
+      helloServices: cache(KIND),
+      children: (kind) => {
+        if (WATCHED_OUT.has(kind)) throw new Error(`${kind} is not watched`);
+        return cache(kind);
+      },
+      read: async (info, name, namespace) => clone(this.get(info.kind, name, namespace)),
+      served: async (info) => this.servedOptional.has(info.kind),
+      checks: {
+        ingressClass: async (name) => this.ingressClasses.find((c) => c.metadata?.name === name),
+        ingressClasses: async () => this.ingressClasses,
+      },
+      writer: {
+        apply: async (info, body) => this.#apply(info, body),
+        applyStatus: async (info, ref, status) => this.#applyStatus(info, ref, status as HelloServiceStatus),
+        delete: async (info, ref) => this.#delete(info, ref),
+      },
+      events: {
+        record: (_regarding: Regarding, type, reason, _action, note) => {
+          this.events.push(`${type} ${reason}: ${note}`);
+        },
+      },
+      settings: operatorSettings({ workloadImage: 'registry.example/hello-workload:1.0.0' }),
+      now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, this.#clock)),
+      onStatus: (_key, status) => {
+        this.statuses.push(status);
+      },
+      ...overrides,
+    };
+  }
+
+  #fail(verb: string, kind: string): void {
+    const err = this.failing?.(verb, kind);
+    if (err) throw err;
+  }
+
+  #apply(info: KindInfo, body: KubeObject): KubeObject {
+    this.writes.push(`apply ${info.kind}`);
+    this.#fail('apply', info.kind);
+    const before = this.get(info.kind, body.metadata?.name, body.metadata?.namespace);
+    const content = (obj: KubeObject | undefined) => {
+      if (!obj) return undefined;
+      const { status: _status, metadata, ...rest } = obj;
+      const { resourceVersion: _rv, managedFields: _mf, uid: _uid, generation: _g, ...meta } = metadata ?? {};
+      return canonicalJSON({ ...rest, metadata: meta });
+    };
+    const changed = content(before) !== content(body);
+    const entry = before?.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER);
+    const time =
+      changed || !entry?.time ? `2026-01-01T00:00:${String(++this.#clock).padStart(2, '0')}Z` : entry.time;
+    const spec = (body as { spec?: Record<string, unknown> }).spec;
+    return clone(
+      this.put({
+        ...clone(body),
+        ...(before?.status ? { status: before.status } : {}),
+        metadata: {
+          ...clone(body.metadata),
+          uid: before?.metadata?.uid ?? `${info.kind.toLowerCase()}-uid`,
+          generation: (before?.metadata?.generation ?? 0) + (changed ? 1 : 0),
+          managedFields: [
+            {
+              manager: FIELD_MANAGER,
+              operation: 'Apply',
+              time,
+              fieldsType: 'FieldsV1',
+              // What replicas.ts reads: whether we own spec.replicas.
+              fieldsV1: spec && 'replicas' in spec ? { 'f:spec': { 'f:replicas': {} } } : {},
+            },
+          ],
+        },
+      }),
+    );
+  }
+
+  #applyStatus(
+    info: KindInfo,
+    ref: { name: string; namespace?: string | undefined },
+    status: HelloServiceStatus,
+  ) {
+    const ready = condition(status, 'Ready');
+    this.writes.push(`status Ready=${ready?.status}/${ready?.reason}`);
+    this.#fail('status', info.kind);
+    if (info.plural !== PLURAL) throw new Error(`status of ${info.kind}`);
+    const hs = this.get(KIND, ref.name, ref.namespace);
+    if (!hs) throw apiError(404, 'not found');
+    return clone(this.put({ ...hs, status: clone(status) }));
+  }
+
+  #delete(info: KindInfo, ref: { name: string; namespace?: string | undefined; uid: string }): void {
+    this.writes.push(`delete ${info.kind}`);
+    this.#fail('delete', info.kind);
+    const key = keyOf(info.kind, ref.namespace, ref.name);
+    if (this.objects.get(key)?.metadata?.uid !== ref.uid) throw apiError(409, 'uid precondition failed');
+    this.objects.delete(key);
+  }
+}
+
+export { apiError };

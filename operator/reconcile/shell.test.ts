@@ -1,0 +1,356 @@
+// Table tests of the reconciler (shell + HelloService reconciler), in the style of Knative's
+// TableTest: each row sets the scene in an in-memory cluster (fake-cluster-testing.ts), runs one
+// reconcile, and lists every write and Event it expects, in order.
+import { describe, expect, it } from 'vitest';
+import { KIND } from '../api/schema.ts';
+import type { HelloServiceSpec, HelloServiceStatus } from '../api/types.ts';
+import type { ReconcileResult, Reconciler } from '../controller/index.ts';
+import { errorReason } from '../controller/index.ts';
+import type { KubeObject } from '../kube/rest.ts';
+import { apiError, FakeCluster } from './fake-cluster-testing.ts';
+import { createReconciler, PAUSED_ANNOTATION, RECONCILE_AT_ANNOTATION } from './shell.ts';
+import { condition } from './status.ts';
+
+type Spec = Partial<HelloServiceSpec> & Record<string, unknown>;
+type Scene = (f: FakeCluster, reconcile: Reconciler) => Promise<void> | void;
+
+const KEY = { key: 'demo/hello', namespace: 'demo', name: 'hello' };
+
+async function reconcileOnce(reconcile: Reconciler, f: FakeCluster) {
+  const controller = new AbortController();
+  return reconcile(KEY, { log: f.logger.log, reconcileID: 'test', signal: controller.signal });
+}
+
+// --- scenes (functional options) ---
+
+const helloService =
+  (spec: Spec = {}, annotations?: Record<string, string>): Scene =>
+  (f) => {
+    f.helloService(spec, annotations);
+  };
+
+/** A HelloService whose children exist, pods ready, status written: the steady state. */
+const reconciled =
+  (spec: Spec = {}): Scene =>
+  async (f, reconcile) => {
+    f.helloService(spec);
+    await reconcileOnce(reconcile, f);
+    f.rollOut();
+    await reconcileOnce(reconcile, f);
+    f.clearRecords();
+  };
+
+const specChanged =
+  (spec: Spec): Scene =>
+  (f) =>
+    f.edit(KIND, (hs) => {
+      hs.spec = { message: 'Hello, world!', ...spec };
+      hs.metadata = { ...hs.metadata, generation: (hs.metadata?.generation ?? 1) + 1 };
+    });
+
+const annotated =
+  (annotations: Record<string, string>): Scene =>
+  (f) =>
+    f.edit(KIND, (hs) => {
+      hs.metadata = { ...hs.metadata, annotations: { ...hs.metadata?.annotations, ...annotations } };
+    });
+
+const edited =
+  (kind: string, change: (obj: KubeObject) => void): Scene =>
+  (f) =>
+    f.edit(kind, change);
+
+/** An object of the child's name that someone else made. */
+const foreign =
+  (kind: string): Scene =>
+  (f) => {
+    f.put({
+      apiVersion: 'v1',
+      kind,
+      metadata: { name: 'hello', namespace: 'demo', uid: 'theirs' },
+      data: {},
+    });
+  };
+
+const defaultIngressClass: Scene = (f) => {
+  f.ingressClasses = [
+    {
+      metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+    },
+  ];
+};
+
+const crdInstalled =
+  (kind: string): Scene =>
+  (f) => {
+    f.servedOptional.add(kind);
+  };
+
+const failing =
+  (verb: string, kind: string, err: Error): Scene =>
+  (f) => {
+    f.failing = (v, k) => (v === verb && k === kind ? err : undefined);
+  };
+
+/** A new reconciler, as after a restart: nothing remembered. */
+const RESTART = true;
+
+// --- the table ---
+
+type Row = {
+  name: string;
+  given: Scene[];
+  restart?: boolean;
+  writes: string[];
+  events: string[];
+  result?: ReconcileResult;
+  /** The reason of the ReconcileError (or API error) the reconcile throws. */
+  error?: string;
+  /** Conditions of the status last computed: type → "Status/Reason". */
+  conditions?: Record<string, string>;
+};
+
+const WAVE_0 = [
+  'apply ServiceAccount',
+  'apply ConfigMap',
+  'apply Service',
+  'apply PodDisruptionBudget',
+  'apply NetworkPolicy',
+];
+const CREATED_ALL =
+  'Normal Created: Created ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello".';
+
+const rows: Row[] = [
+  {
+    name: 'a new HelloService: every child applied, the Deployment after what its pods need; the status waits for the Deployment',
+    given: [helloService()],
+    writes: [...WAVE_0, 'apply Deployment'],
+    events: [CREATED_ALL],
+    result: { requeueAfterMs: 10_000 },
+    conditions: { Ready: 'False/MinimumReplicasUnavailable', Progressing: 'True/RollingOut' },
+  },
+  {
+    name: 'steady state: no writes and no Events',
+    given: [reconciled()],
+    writes: [],
+    events: [],
+    conditions: { Ready: 'True/Ready' },
+  },
+  {
+    name: 'steady state after a restart: still no writes (nothing remembered is needed)',
+    given: [reconciled()],
+    restart: RESTART,
+    writes: [],
+    events: [],
+    conditions: { Ready: 'True/Ready' },
+  },
+  {
+    name: 'the pods become ready: only the status is written, with a Ready Event',
+    given: [
+      helloService(),
+      async (f, reconcile) => {
+        await reconcileOnce(reconcile, f);
+        f.rollOut();
+        f.clearRecords();
+      },
+    ],
+    writes: ['status Ready=True/Ready'],
+    events: ['Normal Ready: Ready: 2/2 pods ready, at http://hello.demo.svc:80/.'],
+  },
+  {
+    name: 'drift: a hand-edited ConfigMap is put back, and nothing else is written',
+    given: [reconciled(), edited('ConfigMap', (cm) => Object.assign(cm, { data: { MESSAGES: 'hacked' } }))],
+    writes: ['apply ConfigMap'],
+    events: ['Normal Updated: Updated ConfigMap "hello" to match the HelloService.'],
+    conditions: { Ready: 'True/Ready' },
+  },
+  {
+    name: 'a new message: ConfigMap and Deployment updated, the rollout in the status',
+    given: [reconciled(), specChanged({ message: 'Bonjour' })],
+    writes: ['apply ConfigMap', 'apply Deployment', 'status Ready=False/RollingOut'],
+    events: ['Normal Updated: Updated ConfigMap and Deployment "hello" to match the HelloService.'],
+  },
+  {
+    name: 'a reconcile-at annotation forces every apply; none changes anything, so no Event',
+    given: [reconciled(), annotated({ [RECONCILE_AT_ANNOTATION]: 'now' })],
+    writes: [...WAVE_0, 'apply Deployment'],
+    events: [],
+  },
+  {
+    name: 'child conflict: nothing is applied; Ready=False with the reason, a Warning Event',
+    given: [helloService(), foreign('ConfigMap')],
+    writes: ['status Ready=False/ChildConflict'],
+    events: [
+      'Warning ChildConflict: A ConfigMap named "hello" already exists and it was not created by hello-operator; ' +
+        'the operator does not take it over. Delete or rename it, or rename the HelloService.',
+    ],
+    error: 'ChildConflict',
+    conditions: { Degraded: 'True/ChildConflict', Available: 'False/DeploymentNotFound' },
+  },
+  {
+    name: 'a spec that cannot work (no such IngressClass): running children untouched, the reason in the status',
+    given: [reconciled(), specChanged({ ingress: { host: 'a.example', className: 'nope' } })],
+    writes: ['status Ready=False/IngressClassNotFound'],
+    events: [
+      'Warning IngressClassNotFound: spec.ingress.className: there is no IngressClass "nope" ' +
+        '(kubectl get ingressclass lists them); fix the name or install that ingress controller.',
+    ],
+    error: 'IngressClassNotFound',
+    conditions: { Available: 'True/MinimumReplicasAvailable', Degraded: 'True/IngressClassNotFound' },
+  },
+  {
+    name: 'an invalid spec (the API server would refuse it): nothing applied, InvalidSpec',
+    given: [reconciled(), specChanged({ replicas: 0 })],
+    writes: ['status Ready=False/InvalidSpec'],
+    events: [
+      'Warning InvalidSpec: The HelloService is invalid: spec.replicas: should be greater than or equal to 1, not 0',
+    ],
+    error: 'InvalidSpec',
+  },
+  {
+    name: 'paused: a new message is not applied; Paused=True next to the last status',
+    given: [reconciled(), specChanged({ message: 'Bonjour' }), annotated({ [PAUSED_ANNOTATION]: 'true' })],
+    writes: ['status Ready=True/Ready'],
+    events: [`Normal Paused: Not reconciling: the annotation ${PAUSED_ANNOTATION} is "true".`],
+    conditions: { Ready: 'True/Ready', Paused: 'True/PausedByAnnotation' },
+  },
+  {
+    name: 'monitoring without the ServiceMonitor CRD: everything else as usual, Monitoring=False, a look again in 60 s',
+    given: [reconciled({ monitoring: { enabled: true } })],
+    writes: [],
+    events: [],
+    result: { requeueAfterMs: 60_000 },
+    conditions: { Ready: 'True/Ready', Monitoring: 'False/ServiceMonitorCRDNotFound' },
+  },
+  {
+    name: 'monitoring with the CRD installed: the ServiceMonitor is applied like any child',
+    given: [reconciled(), crdInstalled('ServiceMonitor'), specChanged({ monitoring: { enabled: true } })],
+    writes: ['apply ServiceMonitor', 'status Ready=True/Ready'],
+    events: ['Normal Created: Created ServiceMonitor "hello".'],
+    conditions: { Ready: 'True/Ready', Monitoring: 'True/ServiceMonitorApplied' },
+  },
+  {
+    name: 'a ServiceMonitor of the same name that is not ours: a conflict like any child',
+    given: [
+      reconciled(),
+      crdInstalled('ServiceMonitor'),
+      foreign('ServiceMonitor'),
+      specChanged({ monitoring: { enabled: true } }),
+    ],
+    writes: ['status Ready=False/ChildConflict'],
+    events: [
+      expect.stringMatching(
+        /^Warning ChildConflict: A ServiceMonitor named "hello" already exists/,
+      ) as unknown as string,
+    ],
+    error: 'ChildConflict',
+  },
+  {
+    name: 'ingress and autoscaling switched off: those children are deleted; the Deployment already has the replicas the autoscaler left',
+    given: [
+      defaultIngressClass,
+      reconciled({ ingress: { host: 'a.example' }, autoscaling: { maxReplicas: 3 } }),
+      specChanged({}),
+    ],
+    writes: ['delete Ingress', 'delete HorizontalPodAutoscaler', 'status Ready=True/Ready'],
+    events: [
+      'Normal Deleted: Deleted Ingress and HorizontalPodAutoscaler "hello": the spec no longer asks for it.',
+    ],
+  },
+  {
+    name: 'monitoring switched off with the CRD installed: the ServiceMonitor is deleted',
+    given: [crdInstalled('ServiceMonitor'), reconciled({ monitoring: { enabled: true } }), specChanged({})],
+    writes: ['delete ServiceMonitor', 'status Ready=True/Ready'],
+    events: ['Normal Deleted: Deleted ServiceMonitor "hello": the spec no longer asks for it.'],
+  },
+  {
+    name: 'a failed apply: what was written is still reported, the failure goes into the status',
+    given: [helloService(), failing('apply', 'Deployment', apiError(500, 'etcd is sad'))],
+    writes: [...WAVE_0, 'apply Deployment', 'status Ready=False/InternalError'],
+    events: [
+      'Normal Created: Created ServiceAccount, ConfigMap, Service, PodDisruptionBudget and NetworkPolicy "hello".',
+      'Warning InternalError: The API server refused a request (500): etcd is sad',
+    ],
+    error: 'InternalError',
+    conditions: { Degraded: 'True/InternalError', Available: 'False/DeploymentNotFound' },
+  },
+  {
+    name: 'a failed status write: one Warning Event, no second status write',
+    given: [
+      reconciled(),
+      specChanged({ message: 'Bonjour' }),
+      failing('status', KIND, apiError(503, 'try later')),
+    ],
+    writes: ['apply ConfigMap', 'apply Deployment', 'status Ready=False/RollingOut'],
+    events: [
+      'Normal Updated: Updated ConfigMap and Deployment "hello" to match the HelloService.',
+      'Warning ServiceUnavailable: The API server refused a request (503): try later',
+    ],
+    error: 'ServiceUnavailable',
+  },
+  {
+    name: 'gone: nothing written, its metrics forgotten',
+    given: [],
+    writes: [],
+    events: [],
+  },
+];
+
+describe('the reconciler (table)', () => {
+  it.each(rows)('$name', async (row) => {
+    const f = new FakeCluster();
+    let reconcile = createReconciler(f.deps());
+    for (const scene of row.given) await scene(f, reconcile);
+    if (row.restart) reconcile = createReconciler(f.deps());
+
+    let result: ReconcileResult | undefined;
+    let error: unknown;
+    try {
+      result = await reconcileOnce(reconcile, f);
+    } catch (err) {
+      error = err;
+    }
+
+    expect(f.writes).toEqual(row.writes);
+    expect(f.events).toEqual(row.events);
+    if (row.error) {
+      expect(error, 'the reconcile throws').toBeDefined();
+      expect(errorReason(error)).toBe(row.error);
+    } else {
+      expect(error).toBeUndefined();
+      expect(result).toEqual(row.result);
+    }
+    const last = f.statuses.at(-1);
+    for (const [type, want] of Object.entries(row.conditions ?? {})) {
+      const c = condition(last, type as Parameters<typeof condition>[1]);
+      expect(`${c?.status}/${c?.reason}`, type).toBe(want);
+    }
+  });
+});
+
+describe('the reconciler, beyond one reconcile', () => {
+  it('a deleted HelloService is told to the metrics as gone', async () => {
+    const f = new FakeCluster();
+    const reconcile = createReconciler(f.deps());
+    await reconciled()(f, reconcile);
+    f.objects.delete(`${KIND}/demo/hello`);
+    await reconcileOnce(reconcile, f);
+    expect(f.statuses).toEqual([undefined]);
+  });
+
+  it('the status written is what the cache shows next: the following reconcile writes nothing', async () => {
+    const f = new FakeCluster();
+    const reconcile = createReconciler(f.deps());
+    await reconciled()(f, reconcile);
+    await specChanged({ message: 'Bonjour' })(f, reconcile);
+    await reconcileOnce(reconcile, f);
+    f.rollOut();
+    await reconcileOnce(reconcile, f);
+    f.clearRecords();
+    await reconcileOnce(reconcile, f);
+    expect(f.writes).toEqual([]);
+    const status = f.get(KIND)?.status as HelloServiceStatus;
+    expect(status.messagePreview).toBe('Bonjour');
+    expect(condition(status, 'Ready')?.status).toBe('True');
+  });
+});
