@@ -3,7 +3,7 @@
 //   hello-operator [run] [flags]    reconcile HelloServices (the default)
 //   hello-operator render ...       print the children of HelloService files (no cluster)
 import { hostname } from 'node:os';
-import { CoordinationV1Api, Watch } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
 import { ConfigError, HelpRequested, loadConfig, loadKubeConfig } from './config.ts';
 import {
   Controller,
@@ -116,7 +116,7 @@ async function run(argv: string[]): Promise<void> {
   if (config.leaderElection.enabled) {
     const le = config.leaderElection;
     elector = new LeaderElector({
-      lock: leaseLock(kc.makeApiClient(CoordinationV1Api), le.leaseNamespace, le.leaseName),
+      lock: leaseLock(client, le.leaseNamespace, le.leaseName),
       identity,
       leaseDurationMs: le.leaseDurationMs,
       renewDeadlineMs: le.renewDeadlineMs,
