@@ -1,22 +1,18 @@
-// The operator's entry point. Wires only: configuration, clients, informers, the controller, leader
-// election, Events, metrics and probes, and the shutdown order (docs/controller.md).
+// The operator's entry point. Wires only: configuration, clients, informers, the reconciler, the
+// controller and the Manager, which owns the start and shutdown order (controller/manager.ts).
 //   hello-operator [run] [flags]    reconcile HelloServices (the default)
 //   hello-operator render ...       print the children of HelloService files (no cluster)
 import { hostname } from 'node:os';
-import { CoordinationV1Api, Watch } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
 import { ConfigError, HelpRequested, loadConfig, loadKubeConfig } from './config.ts';
 import {
   Controller,
   createMetricsRegistry,
   EventRecorder,
-  HealthChecks,
   LeaderElector,
-  type Listening,
   leaderIdentity,
   leaseLock,
-  onTerminationSignal,
-  ping,
-  runShutdown,
+  Manager,
   startHealthServer,
   startMetricsServer,
 } from './controller/index.ts';
@@ -31,23 +27,21 @@ import { main as renderMain } from './render-cli.ts';
 import { operatorSettings } from './resources/settings.ts';
 import { createWatches, warnIfCrdMissing } from './watches.ts';
 
-async function run(argv: string[]): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  let kc: ReturnType<typeof loadKubeConfig>;
+/** The configuration, or the exit asked for: --help prints it and exits 0, a bad flag exits 2. */
+function configOrExit(argv: string[]) {
   try {
-    config = loadConfig({ argv });
-    kc = loadKubeConfig(config);
+    const config = loadConfig({ argv });
+    return { config, kc: loadKubeConfig(config) };
   } catch (err) {
-    if (err instanceof HelpRequested) {
-      process.stdout.write(err.message);
-      process.exit(0);
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`hello-operator: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    if (err instanceof HelpRequested) process.stdout.write(err.message);
+    else if (err instanceof ConfigError) process.stderr.write(`hello-operator: ${err.message}\n`);
+    else throw err;
+    process.exit(err instanceof HelpRequested ? 0 : 2);
   }
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { config, kc } = configOrExit(argv);
   const log = createLogger({ level: config.logLevel });
   const { registry, runtime } = createMetricsRegistry();
   const client = new KubeClient(kc, (method, code, seconds) => runtime.apiRequest(method, code, seconds));
@@ -88,102 +82,35 @@ async function run(argv: string[]): Promise<void> {
     metrics: runtime,
     concurrency: config.maxConcurrentReconciles,
   });
-  const workers = controller;
 
-  const synced = () => watches.informers.every((i) => i.hasSynced());
-  let shuttingDown = false;
-  const readyz = new HealthChecks()
-    .add('informers-synced', synced)
-    .add('not-shutting-down', () => !shuttingDown);
-  const healthz = new HealthChecks()
-    .add('ping', ping)
-    .add('watches', () => watches.informers.every((i) => i.healthy()));
-  const servers: Listening[] = [];
-  if (config.metricsBindAddress)
-    servers.push(await startMetricsServer(config.metricsBindAddress, registry, log));
-  if (config.healthProbeBindAddress) {
-    servers.push(await startHealthServer(config.healthProbeBindAddress, { healthz, readyz }, log));
-  }
-
-  await warnIfCrdMissing(client, log);
-  for (const informer of watches.informers) void informer.start();
-  const startControllers = async () => {
-    await Promise.all(watches.informers.map((i) => i.waitForSync()));
-    if (!shuttingDown) workers.start();
-  };
-  let elector: LeaderElector | undefined;
-  if (config.leaderElection.enabled) {
-    const le = config.leaderElection;
-    elector = new LeaderElector({
-      lock: leaseLock(kc.makeApiClient(CoordinationV1Api), le.leaseNamespace, le.leaseName),
-      identity,
-      leaseDurationMs: le.leaseDurationMs,
-      renewDeadlineMs: le.renewDeadlineMs,
-      retryPeriodMs: le.retryPeriodMs,
-      log,
-      metrics: runtime,
-      onStartedLeading: () => void startControllers(),
-      onStoppedLeading: () => {
-        workers.abort('leadership lost');
-        log.fatal('lost leadership; exiting so that a restart starts clean');
-        process.exit(1);
-      },
-    });
-    elector.start();
-  } else {
-    log.info('leader election off: reconciling at once');
-    void startControllers();
-  }
-
-  const shutdown = async () => {
-    shuttingDown = true;
-    const clean = await runShutdown(
-      [
-        {
-          name: 'stop controllers',
-          timeoutMs: config.gracefulShutdownTimeoutMs + 1000,
-          run: async () => {
-            // Reconciles still running at the deadline were aborted: not a clean stop.
-            if (!(await workers.stop(config.gracefulShutdownTimeoutMs))) {
-              throw new Error('reconciles in flight at the deadline were aborted');
-            }
-          },
-        },
-        { name: 'release lease', timeoutMs: 5000, run: () => elector?.stop() },
-        { name: 'flush events', timeoutMs: 3000, run: () => events.stop() },
-        {
-          name: 'stop informers',
-          timeoutMs: 3000,
-          run: () => Promise.all(watches.informers.map((i) => i.stop())),
-        },
-        { name: 'close servers', timeoutMs: 2000, run: () => Promise.all(servers.map((s) => s.close())) },
-      ],
-      log,
-    );
-    log.info({ clean }, 'stopped');
-    process.exit(0);
-  };
-  onTerminationSignal(
-    () => void shutdown(),
-    (signal) => {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    },
-  );
-  log.info(
-    {
-      namespaces: config.namespaces.length ? config.namespaces : 'all',
-      leaderElection: config.leaderElection.enabled,
-    },
-    'hello-operator started',
-  );
+  const { metricsBindAddress: metricsAddress, healthProbeBindAddress: healthAddress } = config;
+  const { enabled: leaderElection, leaseNamespace, leaseName, ...leaseTiming } = config.leaderElection;
+  const manager = new Manager({
+    log,
+    informers: watches.informers,
+    controller,
+    events,
+    elector: leaderElection
+      ? (callbacks) =>
+          new LeaderElector({
+            lock: leaseLock(client, leaseNamespace, leaseName),
+            identity,
+            ...leaseTiming,
+            log,
+            metrics: runtime,
+            ...callbacks,
+          })
+      : undefined,
+    metricsServer: metricsAddress && (() => startMetricsServer(metricsAddress, registry, log)),
+    healthServer: healthAddress && ((probes) => startHealthServer(healthAddress, probes, log)),
+    preflight: () => warnIfCrdMissing(client, log),
+    gracefulShutdownTimeoutMs: config.gracefulShutdownTimeoutMs,
+  });
+  await manager.start();
+  const namespaces = config.namespaces.length ? config.namespaces : 'all';
+  log.info({ namespaces, leaderElection }, 'hello-operator started');
 }
 
 const [command, ...rest] = process.argv.slice(2);
-if (command === 'render') {
-  process.exitCode = renderMain(rest);
-} else if (command === 'run') {
-  await run(rest);
-} else {
-  await run(process.argv.slice(2));
-}
+if (command === 'render') process.exitCode = renderMain(rest);
+else await run(command === 'run' ? rest : process.argv.slice(2));

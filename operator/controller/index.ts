@@ -17,7 +17,6 @@ export {
   ReconcileError,
 } from './errors.ts';
 export { EventRecorder, type EventType, eventSink, type Regarding } from './events.ts';
-export { type Check, HealthChecks, ping } from './health.ts';
 export {
   type InformerEventType,
   type InformerHandler,
@@ -26,7 +25,7 @@ export {
 } from './informer.ts';
 export { controllerOwnerKey, keyOf, type ObjectRef, objectKey, parseKey } from './keys.ts';
 export { LeaderElector, type LeaseLock, leaderIdentity, leaseLock } from './leader-election.ts';
+export { Manager } from './manager.ts';
 export { createMetricsRegistry, RuntimeMetrics } from './metrics.ts';
 export { WorkQueue } from './queue.ts';
-export { type Listening, startHealthServer, startMetricsServer } from './servers.ts';
-export { onTerminationSignal, runShutdown, type ShutdownStep } from './shutdown.ts';
+export { startHealthServer, startMetricsServer } from './servers.ts';

@@ -1,9 +1,15 @@
-import type { CoordinationV1Api } from '@kubernetes/client-node';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loopbackKubeConfig } from '../kube/loopback-testing.ts';
+import { HttpMethod, KubeClient, type RequestOptions } from '../kube/rest.ts';
+import { httpStatus } from './errors.ts';
 import {
   decide,
   LeaderElector,
+  type LeaseClient,
   type LeaseLock,
   type LeaseRecord,
   leaderIdentity,
@@ -278,25 +284,25 @@ describe('leaderIdentity', () => {
 });
 
 describe('leaseLock', () => {
-  // A stand-in for client-node's CoordinationV1Api, recording what would be sent.
+  // A stand-in for our KubeClient, recording each request as the Lease call it makes.
   function fakeApi(stored?: unknown) {
     const sent: Array<{ call: string; param: Record<string, unknown> }> = [];
-    const api = {
-      readNamespacedLease: async (param: Record<string, unknown>) => {
-        sent.push({ call: 'read', param });
-        if (!stored) throw Object.assign(new Error('not found'), { code: 404 });
-        return stored;
+    const target = (path: string) => {
+      const [, namespace, name] = /\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(path) ?? [];
+      return name === undefined ? { namespace } : { name, namespace };
+    };
+    const api: LeaseClient = {
+      async getOptional<T>(path: string) {
+        sent.push({ call: 'read', param: target(path) });
+        return stored as T | undefined;
       },
-      createNamespacedLease: async (param: Record<string, unknown>) => {
-        sent.push({ call: 'create', param });
-        return {};
-      },
-      replaceNamespacedLease: async (param: Record<string, unknown>) => {
-        sent.push({ call: 'replace', param });
-        return {};
+      async request<T>(method: HttpMethod, path: string, options?: RequestOptions) {
+        const call = method === HttpMethod.PUT ? 'replace' : 'create';
+        sent.push({ call, param: { ...target(path), body: options?.body } });
+        return {} as T;
       },
     };
-    return { api: api as unknown as CoordinationV1Api, sent };
+    return { api, sent };
   }
 
   it('reads a missing Lease as undefined and MicroTime strings as dates', async () => {
@@ -337,5 +343,43 @@ describe('leaseLock', () => {
       renewTime: '2026-01-01T00:00:01.500000Z',
       leaseTransitions: 2,
     });
+  });
+
+  it('goes through our KubeClient: Lease paths, 404 as missing, a lost race as 409', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.setHeader('content-type', 'application/json');
+      const [status, body] =
+        req.method === 'GET'
+          ? [404, { kind: 'Status', reason: 'NotFound' }]
+          : req.method === 'POST'
+            ? [201, { metadata: { resourceVersion: '1' } }]
+            : [409, { kind: 'Status', reason: 'Conflict' }];
+      res.writeHead(status).end(JSON.stringify(body));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const lock = leaseLock(new KubeClient(loopbackKubeConfig(port)), 'ops', 'hello-operator');
+    const record: LeaseRecord = {
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      acquireTime: new Date(0),
+      renewTime: new Date(0),
+      leaseTransitions: 0,
+    };
+    try {
+      expect(await lock.get()).toBeUndefined();
+      expect(await lock.create(record)).toBe('1');
+      expect(httpStatus(await lock.update(record, '1').catch((err: unknown) => err))).toBe(409);
+    } finally {
+      server.close();
+    }
+    expect(seen).toEqual([
+      'GET /apis/coordination.k8s.io/v1/namespaces/ops/leases/hello-operator',
+      'POST /apis/coordination.k8s.io/v1/namespaces/ops/leases',
+      'PUT /apis/coordination.k8s.io/v1/namespaces/ops/leases/hello-operator',
+    ]);
   });
 });

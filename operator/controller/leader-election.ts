@@ -6,9 +6,10 @@
 //   deadline, which is shorter than the lease duration, so two leaders never overlap;
 // - on loss, work stops at once (onStoppedLeading); on shutdown, the Lease is released so a
 //   standby takes over without waiting for it to expire.
-// The API calls sit behind LeaseLock; the timing logic is tested without an API server.
-import { type CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
+// The API calls sit behind LeaseLock (leaseLock: raw JSON over the pooled KubeClient); the timing
+// logic is tested without an API server.
 import type { Logger } from 'pino';
+import { HttpMethod, type KubeClient, resourcePath } from '../kube/rest.ts';
 import { httpStatus } from './errors.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 
@@ -269,68 +270,77 @@ export class LeaderElector {
   }
 }
 
-function toDate(v: unknown): Date | undefined {
-  if (v instanceof Date) return v;
-  // client-node does not deserialise MicroTime; it arrives as a string.
-  if (typeof v === 'string' && v !== '') return new Date(v);
-  return undefined;
+/** A Lease as the API server spells it; its times are MicroTime strings. */
+type Lease = {
+  metadata?: { resourceVersion?: string };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+};
+
+/** The requests a LeaseLock makes: the pooled raw-JSON client, like every other request. */
+export type LeaseClient = Pick<KubeClient, 'request' | 'getOptional'>;
+
+/** MicroTime as the API server writes it: RFC 3339 with six fractional digits (ours are ms). */
+function microTime(date: Date): string {
+  return date.toISOString().replace('Z', '000Z');
+}
+
+function toDate(time: string | undefined): Date | undefined {
+  return time ? new Date(time) : undefined;
 }
 
 /** A LeaseLock on a coordination.k8s.io/v1 Lease. Needs get, create, update on leases. */
-export function leaseLock(api: CoordinationV1Api, namespace: string, name: string): LeaseLock {
-  const spec = (r: LeaseRecord) => ({
-    holderIdentity: r.holderIdentity,
-    leaseDurationSeconds: r.leaseDurationSeconds,
-    // MicroTime must be sent with six fractional digits; V1MicroTime serialises that way.
-    acquireTime: r.acquireTime && new V1MicroTime(r.acquireTime.getTime()),
-    renewTime: r.renewTime && new V1MicroTime(r.renewTime.getTime()),
-    leaseTransitions: r.leaseTransitions,
+export function leaseLock(client: LeaseClient, namespace: string, name: string): LeaseLock {
+  const apiVersion = 'coordination.k8s.io/v1';
+  const lease = (record: LeaseRecord, resourceVersion?: string) => ({
+    apiVersion,
+    kind: 'Lease',
+    metadata: { name, namespace, resourceVersion },
+    spec: {
+      holderIdentity: record.holderIdentity,
+      leaseDurationSeconds: record.leaseDurationSeconds,
+      acquireTime: record.acquireTime && microTime(record.acquireTime),
+      renewTime: record.renewTime && microTime(record.renewTime),
+      leaseTransitions: record.leaseTransitions,
+    },
   });
+  // A write that lost the race fails with an ApiException of 409 (Conflict or AlreadyExists).
   return {
     describe: `${namespace}/${name}`,
     async get() {
-      let lease: Awaited<ReturnType<CoordinationV1Api['readNamespacedLease']>>;
-      try {
-        lease = await api.readNamespacedLease({ name, namespace });
-      } catch (err) {
-        if (httpStatus(err) === 404) return undefined;
-        throw err;
-      }
-      const s = lease.spec ?? {};
+      const current = await client.getOptional<Lease>(resourcePath(apiVersion, 'leases', namespace, name));
+      if (!current) return undefined;
+      const spec = current.spec ?? {};
       return {
-        resourceVersion: lease.metadata?.resourceVersion ?? '',
+        resourceVersion: current.metadata?.resourceVersion ?? '',
         record: {
-          holderIdentity: s.holderIdentity ?? '',
-          leaseDurationSeconds: s.leaseDurationSeconds ?? 0,
-          acquireTime: toDate(s.acquireTime),
-          renewTime: toDate(s.renewTime),
-          leaseTransitions: s.leaseTransitions ?? 0,
+          holderIdentity: spec.holderIdentity ?? '',
+          leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+          acquireTime: toDate(spec.acquireTime),
+          renewTime: toDate(spec.renewTime),
+          leaseTransitions: spec.leaseTransitions ?? 0,
         },
       };
     },
     async create(record) {
-      const created = await api.createNamespacedLease({
-        namespace,
-        body: {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name, namespace },
-          spec: spec(record),
-        },
-      });
+      const created = await client.request<Lease>(
+        HttpMethod.POST,
+        resourcePath(apiVersion, 'leases', namespace),
+        { body: lease(record) },
+      );
       return created.metadata?.resourceVersion;
     },
     async update(record, resourceVersion) {
-      const updated = await api.replaceNamespacedLease({
-        name,
-        namespace,
-        body: {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name, namespace, resourceVersion },
-          spec: spec(record),
-        },
-      });
+      const updated = await client.request<Lease>(
+        HttpMethod.PUT,
+        resourcePath(apiVersion, 'leases', namespace, name),
+        { body: lease(record, resourceVersion) },
+      );
       return updated.metadata?.resourceVersion;
     },
   };

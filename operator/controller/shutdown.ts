@@ -1,7 +1,6 @@
 // Graceful shutdown: on SIGTERM/SIGINT, run named steps in order, each within its own time
-// limit, so one that hangs cannot keep the rest (releasing the Lease) from happening.
-// The order main.ts should use: mark not ready → stop controllers (drain in-flight reconciles)
-// → release the Lease → flush Events → stop informers → close the HTTP servers → exit 0.
+// limit, so one that hangs cannot keep the rest (releasing the Lease) from happening. The order
+// itself is the Manager's (manager.ts).
 import type { Logger } from 'pino';
 
 export type ShutdownStep = {
