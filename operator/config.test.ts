@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       namespaces: [],
       maxConcurrentReconciles: 32,
       workloadImage: DEFAULT_WORKLOAD_IMAGE,
+      workloadImagePullPolicy: 'IfNotPresent',
+      extraLabels: {},
       logLevel: 'info',
       metricsBindAddress: { host: undefined, port: 8080 },
       healthProbeBindAddress: { host: undefined, port: 8081 },
@@ -91,6 +93,29 @@ describe('loadConfig', () => {
     expect(
       load(['--leader-election-namespace=x'], { POD_NAMESPACE: 'ops' }).leaderElection.leaseNamespace,
     ).toBe('x');
+  });
+
+  it('reads the workload pull policy and the extra labels, refusing what Kubernetes would', () => {
+    expect(
+      load(['--workload-image-pull-policy=Always'], { EXTRA_LABELS: 'team=web, example.com/cost-centre=42' }),
+    ).toMatchObject({
+      workloadImagePullPolicy: 'Always',
+      extraLabels: { team: 'web', 'example.com/cost-centre': '42' },
+    });
+    expect(
+      problemsOf(() =>
+        load(['--workload-image-pull-policy=always'], { EXTRA_LABELS: 'app.kubernetes.io/managed-by=me' }),
+      ),
+    ).toEqual([
+      '--workload-image-pull-policy="always": want one of Always, IfNotPresent, Never',
+      'EXTRA_LABELS="app.kubernetes.io/managed-by=me": app.kubernetes.io/managed-by is the operator\'s own label and cannot be set',
+    ]);
+    expect(problemsOf(() => load(['--extra-labels=team']))).toEqual([
+      '--extra-labels="team": "team" is not KEY=VALUE',
+    ]);
+    expect(problemsOf(() => load(['--extra-labels=team=a b']))).toEqual([
+      '--extra-labels="team=a b": "a b" (label team) is not a valid label value',
+    ]);
   });
 
   it('reports every problem at once, naming the flag or variable', () => {

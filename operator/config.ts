@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import pkg from '../package.json' with { type: 'json' };
+import { parseExtraLabels } from './resources/labels.ts';
+import type { OperatorSettings } from './resources/settings.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -34,6 +36,9 @@ export type OperatorConfig = {
   maxConcurrentReconciles: number;
   /** Workload image for HelloServices that do not set spec.image. */
   workloadImage: string;
+  workloadImagePullPolicy: OperatorSettings['imagePullPolicy'];
+  /** Labels on every child (resources/labels.ts). */
+  extraLabels: Record<string, string>;
   logLevel: LogLevelName;
   /** undefined: the server is off (`0`, as in kubebuilder). */
   metricsBindAddress: BindAddress | undefined;
@@ -50,6 +55,8 @@ export type OperatorConfig = {
  * image of existing HelloServices, and the pair is tested together. `localhost/hello-workload:dev`
  * is only the locally built image: local runs set WORKLOAD_IMAGE.
  */
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+
 export const DEFAULT_WORKLOAD_IMAGE = `ghcr.io/hello-operator/hello-workload:${pkg.version}`;
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -108,6 +115,20 @@ export const SETTINGS = {
     type: 'string',
     default: DEFAULT_WORKLOAD_IMAGE,
     help: 'workload image for HelloServices without spec.image',
+  },
+  workloadImagePullPolicy: {
+    flag: 'workload-image-pull-policy',
+    env: 'WORKLOAD_IMAGE_PULL_POLICY',
+    type: 'string',
+    default: 'IfNotPresent',
+    help: `pull policy of the workload container: ${PULL_POLICIES.join(', ')}`,
+  },
+  extraLabels: {
+    flag: 'extra-labels',
+    env: 'EXTRA_LABELS',
+    type: 'string',
+    default: '',
+    help: 'comma-separated KEY=VALUE labels on every child (never in selectors; not the app.kubernetes.io ones the operator sets)',
   },
   logLevel: {
     flag: 'log-level',
@@ -336,6 +357,22 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     (v) => (v !== '' && !/\s/.test(v) ? v : undefined),
     'want an image reference without spaces',
   );
+  const workloadImagePullPolicy = check(
+    'workloadImagePullPolicy',
+    (v) => PULL_POLICIES.find((p) => p === v),
+    `want one of ${PULL_POLICIES.join(', ')}`,
+  );
+  const extraLabels = check(
+    'extraLabels',
+    (v) =>
+      parseExtraLabels(
+        v
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      ),
+    'want comma-separated KEY=VALUE labels',
+  );
   const logLevel = check(
     'logLevel',
     (v) => LOG_LEVELS.find((l) => l === v.toLowerCase()),
@@ -402,6 +439,8 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     namespaces,
     maxConcurrentReconciles: got(maxConcurrentReconciles),
     workloadImage: got(workloadImage),
+    workloadImagePullPolicy: got(workloadImagePullPolicy),
+    extraLabels: got(extraLabels),
     logLevel: got(logLevel),
     metricsBindAddress: metricsBindAddress?.addr,
     healthProbeBindAddress: healthProbeBindAddress?.addr,

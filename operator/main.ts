@@ -72,7 +72,11 @@ async function run(argv: string[]): Promise<void> {
     checks: clusterChecks(client),
     writer: new Applier(client, runtime),
     events,
-    settings: operatorSettings({ workloadImage: config.workloadImage }),
+    settings: operatorSettings({
+      workloadImage: config.workloadImage,
+      imagePullPolicy: config.workloadImagePullPolicy,
+      extraLabels: config.extraLabels,
+    }),
     onStatus: statusGauges(registry),
   });
   controller = new Controller({

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { render } from './render.ts';
+import { parseExtraLabels } from './resources/labels.ts';
 import { operatorSettings } from './resources/settings.ts';
 
 const usage = `usage: render [--image IMAGE] [--label KEY=VALUE]... <file|->...
@@ -40,14 +41,12 @@ export function main(args: string[], io = { stdout: process.stdout, stderr: proc
     io.stderr.write(`render: no input file (use - for stdin)\n${usage}\n`);
     return 2;
   }
-  const extraLabels: Record<string, string> = {};
-  for (const label of values.label ?? []) {
-    const [key, ...rest] = label.split('=');
-    if (!key || rest.length === 0) {
-      io.stderr.write(`render: --label ${JSON.stringify(label)} is not KEY=VALUE\n`);
-      return 2;
-    }
-    extraLabels[key] = rest.join('=');
+  let extraLabels: Record<string, string>;
+  try {
+    extraLabels = parseExtraLabels(values.label ?? []);
+  } catch (err) {
+    io.stderr.write(`render: --label ${(err as Error).message}\n`);
+    return 2;
   }
   const settings = operatorSettings({
     extraLabels,

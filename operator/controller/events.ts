@@ -4,13 +4,7 @@
 // - each object gets a token bucket (25 events, then one per 5 minutes, as client-go's spam
 //   filter) so an object failing in many different ways is still bounded;
 // - recording never throws and never blocks a reconcile: Events are best effort.
-import {
-  type EventsV1Api,
-  type EventsV1Event,
-  PatchStrategy,
-  setHeaderOptions,
-  V1MicroTime,
-} from '@kubernetes/client-node';
+import { type EventsV1Event, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
 export type EventType = 'Normal' | 'Warning';
@@ -215,29 +209,4 @@ export class EventRecorder {
       }
     }
   }
-}
-
-/** An EventSink on events.k8s.io/v1. Needs create and patch on events. */
-export function eventSink(api: EventsV1Api): EventSink {
-  return {
-    async create(namespace, event) {
-      await api.createNamespacedEvent({ namespace, body: event });
-    },
-    async updateSeries(namespace, name, series) {
-      await api.patchNamespacedEvent(
-        {
-          name,
-          namespace,
-          body: {
-            series: {
-              count: series.count,
-              lastObservedTime: new V1MicroTime(series.lastObservedTime.getTime()),
-            },
-          },
-        },
-        // Without an explicit Content-Type client-node sends a JSON Patch.
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
-    },
-  };
 }

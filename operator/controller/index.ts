@@ -16,7 +16,7 @@ export {
   httpStatus,
   ReconcileError,
 } from './errors.ts';
-export { EventRecorder, type EventType, eventSink, type Regarding } from './events.ts';
+export { EventRecorder, type EventType, type Regarding } from './events.ts';
 export {
   type InformerEventType,
   type InformerHandler,

@@ -8,9 +8,11 @@
 //   standby takes over without waiting for it to expire.
 // The API calls sit behind LeaseLock (leaseLock: raw JSON over the pooled KubeClient); the timing
 // logic is tested without an API server.
+
 import type { Logger } from 'pino';
+import { isConflict } from '../kube/api-errors.ts';
 import { HttpMethod, type KubeClient, resourcePath } from '../kube/rest.ts';
-import { httpStatus } from './errors.ts';
+import { microTime } from '../kube/time.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 
 export type LeaseRecord = {
@@ -244,7 +246,7 @@ export class LeaderElector {
           : await this.#o.lock.update(decision.record, current?.resourceVersion ?? '');
     } catch (err) {
       // A conflict means someone else wrote first: not an error, just not us this time.
-      const level = httpStatus(err) === 409 ? 'debug' : 'warn';
+      const level = isConflict(err) ? 'debug' : 'warn';
       this.#log[level]({ err }, `could not ${decision.action} the lease`);
       return false;
     }
@@ -284,11 +286,6 @@ type Lease = {
 
 /** The requests a LeaseLock makes: the pooled raw-JSON client, like every other request. */
 export type LeaseClient = Pick<KubeClient, 'request' | 'getOptional'>;
-
-/** MicroTime as the API server writes it: RFC 3339 with six fractional digits (ours are ms). */
-function microTime(date: Date): string {
-  return date.toISOString().replace('Z', '000Z');
-}
 
 function toDate(time: string | undefined): Date | undefined {
   return time ? new Date(time) : undefined;

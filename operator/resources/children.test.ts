@@ -1,8 +1,5 @@
-import { dumpYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { CHILD_KINDS, desiredChildren, statusURL } from './children.ts';
-import { toClientModel } from './client-model.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
 
 const kinds = (spec = {}) => desiredChildren(hello(spec), settings).map((c) => c.kind);
@@ -84,30 +81,5 @@ describe('statusURL', () => {
     [{ ingress: { host: 'hello.example.com', tls: { secretName: 't' } } }, 'https://hello.example.com/'],
   ])('%j → %s', (spec, url) => {
     expect(statusURL(hello(spec))).toBe(url);
-  });
-});
-
-describe('toClientModel', () => {
-  it('survives client-node’s typed serializer unchanged, for every child and option', () => {
-    const hs = hello({
-      ingress: {
-        host: 'hello.example.com',
-        className: 'nginx',
-        tls: { secretName: 'tls' },
-        annotations: { a: 'b' },
-      },
-      autoscaling: { maxReplicas: 4 },
-      tmp: { medium: 'Memory', sizeLimit: '16Mi' },
-      networkPolicy: {
-        from: [
-          { namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'y' } } },
-          { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } },
-        ],
-      },
-    });
-    for (const child of desiredChildren(hs, settings)) {
-      // dumpYaml serializes the model exactly as KubernetesObjectApi does before sending it.
-      expect(parse(dumpYaml(toClientModel(child)))).toEqual(child);
-    }
   });
 });

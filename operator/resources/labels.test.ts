@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hello, LONGEST_NAME } from './fixtures.ts';
-import { childLabels, selectorLabels } from './labels.ts';
+import { childLabels, parseExtraLabels, selectorLabels } from './labels.ts';
 import { operatorSettings } from './settings.ts';
 
 describe('labels', () => {
@@ -33,5 +33,26 @@ describe('labels', () => {
     );
     expect(labels.team).toBe('platform');
     expect(labels['app.kubernetes.io/managed-by']).toBe('hello-operator');
+  });
+});
+
+describe('parseExtraLabels', () => {
+  it('reads KEY=VALUE entries, prefixed keys and empty values included', () => {
+    expect(parseExtraLabels(['team=web', 'example.com/tier='])).toEqual({
+      team: 'web',
+      'example.com/tier': '',
+    });
+  });
+
+  it.each([
+    ['novalue', /is not KEY=VALUE/],
+    ['=x', /is not KEY=VALUE/],
+    ['Bad_Prefix/x=1', /not a valid label key/],
+    [`${'k'.repeat(64)}=1`, /not a valid label key/],
+    ['team=-web', /not a valid label value/],
+    ['a=b=c', /not a valid label value/],
+    ['app.kubernetes.io/instance=x', /operator's own label/],
+  ])('refuses %s', (entry, message) => {
+    expect(() => parseExtraLabels([entry])).toThrow(message);
   });
 });

@@ -34,3 +34,35 @@ export function childLabels(
     [PART_OF_LABEL]: MANAGED_BY,
   };
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const OPERATOR_LABELS = new Set([NAME_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, PART_OF_LABEL]);
+
+/**
+ * `KEY=VALUE` entries as extra labels for every child (the operator setting, render's --label).
+ * Throws an Error naming the first bad entry: a key or value Kubernetes would refuse, or one of
+ * the operator's own labels, which it relies on to find its children.
+ */
+export function parseExtraLabels(entries: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const key = at < 0 ? '' : entry.slice(0, at);
+    const value = entry.slice(at + 1);
+    const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+    if (at < 0 || !name) throw new Error(`${JSON.stringify(entry)} is not KEY=VALUE`);
+    if (
+      !LABEL_NAME.test(name) ||
+      (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+    ) {
+      throw new Error(`${JSON.stringify(key)} is not a valid label key`);
+    }
+    if (value !== '' && !LABEL_NAME.test(value)) {
+      throw new Error(`${JSON.stringify(value)} (label ${key}) is not a valid label value`);
+    }
+    if (OPERATOR_LABELS.has(key)) throw new Error(`${key} is the operator's own label and cannot be set`);
+    labels[key] = value;
+  }
+  return labels;
+}

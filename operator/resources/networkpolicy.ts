@@ -10,7 +10,7 @@ import { childMeta } from './meta.ts';
 import type { OperatorSettings } from './settings.ts';
 
 /** V1NetworkPolicy as the API server spells it: client-node's model calls the ingress rule's `from`
- * `_from`, but builders return wire format (see toClientModel in children.ts). */
+ * `_from`, but builders return wire format, which the raw JSON client (kube/rest.ts) sends as is. */
 export type NetworkPolicy = Omit<V1NetworkPolicy, 'spec'> & {
   spec: Omit<V1NetworkPolicySpec, 'ingress'> & {
     ingress: Array<Omit<V1NetworkPolicyIngressRule, '_from'> & { from?: V1NetworkPolicyPeer[] }>;
