@@ -161,4 +161,10 @@ export const invalidCases: InvalidCase[] = [
     path: 'spec.networkPolicy.from[0].ipBlock.except[0]',
     message: 'except[] must be IP ranges in CIDR notation',
   },
+  {
+    name: 'progress deadline too short',
+    spec: { message, rollout: { progressDeadlineSeconds: 5 } },
+    path: 'spec.rollout.progressDeadlineSeconds',
+    message: 'greater than or equal to 10',
+  },
 ];

@@ -339,6 +339,26 @@ const podDisruptionBudget: SchemaNode = {
   },
 };
 
+const rollout: SchemaNode = {
+  type: 'object',
+  tsName: 'RolloutSettings',
+  description: 'How a change of message or image rolls out.',
+  default: {},
+  properties: {
+    progressDeadlineSeconds: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'How long a rollout may make no progress (new pods not becoming ready) before the ' +
+        'HelloService reports it Stalled with ProgressDeadlineExceeded (10-3600). Default 600, as a ' +
+        "Deployment's.",
+      minimum: 10,
+      maximum: 3600,
+      default: 600,
+    },
+  },
+};
+
 const networkPolicyPeer: SchemaNode = {
   type: 'object',
   tsName: 'NetworkPolicyPeer',
@@ -518,6 +538,7 @@ export const specSchema: SchemaNode = {
     podDisruptionBudget,
     networkPolicy,
     monitoring,
+    rollout,
   },
   rules: [
     rule<DefaultedHelloServiceSpec>({

@@ -122,6 +122,12 @@ export interface MonitoringSettings {
   labels?: Record<string, string>;
 }
 
+/** How a change of message or image rolls out. */
+export interface RolloutSettings {
+  /** How long a rollout may make no progress (new pods not becoming ready) before the HelloService reports it Stalled with ProgressDeadlineExceeded (10-3600). Default 600, as a Deployment's. */
+  progressDeadlineSeconds?: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface HelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -148,6 +154,8 @@ export interface HelloServiceSpec {
   networkPolicy?: NetworkPolicySettings;
   /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
   monitoring?: MonitoringSettings;
+  /** How a change of message or image rolls out. */
+  rollout?: RolloutSettings;
 }
 
 /** Reserved CPU and memory. */
@@ -258,6 +266,12 @@ export interface DefaultedMonitoringSettings {
   labels?: Record<string, string>;
 }
 
+/** How a change of message or image rolls out. */
+export interface DefaultedRolloutSettings {
+  /** How long a rollout may make no progress (new pods not becoming ready) before the HelloService reports it Stalled with ProgressDeadlineExceeded (10-3600). Default 600, as a Deployment's. */
+  progressDeadlineSeconds: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface DefaultedHelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -284,6 +298,8 @@ export interface DefaultedHelloServiceSpec {
   networkPolicy: DefaultedNetworkPolicySettings;
   /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
   monitoring?: DefaultedMonitoringSettings;
+  /** How a change of message or image rolls out. */
+  rollout: DefaultedRolloutSettings;
 }
 
 /** One aspect of the HelloService's state (metav1.Condition). */

@@ -19,10 +19,6 @@ export class ChildWrites {
     kinds.push(kind);
     this.changed.set(change, kinds);
   }
-
-  has(change: ChildChange, kind: string): boolean {
-    return this.changed.get(change)?.includes(kind) ?? false;
-  }
 }
 
 /** Per change: the Event's action, and what its note says after the object. */

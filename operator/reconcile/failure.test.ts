@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { ReconcileError } from '../controller/index.ts';
-import { failureMessage } from './failure.ts';
+import { failureMessage, stuck } from './failure.ts';
 
 describe('failureMessage', () => {
   it("uses the API server's Status message, not client-node's dump of body and headers", () => {
@@ -23,5 +23,18 @@ describe('failureMessage', () => {
     );
     expect(failureMessage(new Error('boom\nstack'))).toBe('boom');
     expect(failureMessage('text')).toBe('text');
+  });
+});
+
+describe('stuck', () => {
+  it.each([
+    [new ReconcileError('ChildConflict', 'x'), true],
+    [new ApiException(403, 'forbidden', {}, {}), true],
+    [new ApiException(422, 'invalid', {}, {}), true],
+    [new ApiException(409, 'conflict', {}, {}), false],
+    [new ApiException(503, 'busy', {}, {}), false],
+    [Object.assign(new Error('reset'), { code: 'ECONNRESET' }), false],
+  ])('%s → %s', (err, want) => {
+    expect(stuck(err)).toBe(want);
   });
 });

@@ -25,3 +25,15 @@ function safeParse(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Whether a failure stays until a person changes the spec or the cluster (the status says Stalled,
+ * and kstatus clients stop waiting): the operator's own ReconcileErrors (an invalid or unworkable
+ * spec, a name clash) and what the API server refuses for who we are or what we sent (401, 403, 400,
+ * 422). Anything else (a conflict, an unreachable or busy API server) passes with a retry.
+ */
+export function stuck(err: unknown): boolean {
+  if (err instanceof ReconcileError) return true;
+  const code = httpStatus(err);
+  return code === 400 || code === 401 || code === 403 || code === 422;
+}

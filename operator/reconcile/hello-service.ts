@@ -36,15 +36,7 @@ export type HelloServiceRun = {
   record: RecordEvent;
 };
 
-export type HelloServiceOutcome = {
-  requeueAfterMs?: number;
-  /**
-   * The Deployment was just created: its controller's first status update, moments away, brings the
-   * next reconcile, which writes the status. One status write per new HelloService instead of two
-   * (this one would only say "0 pods yet").
-   */
-  deferStatus: boolean;
-};
+export type HelloServiceOutcome = { requeueAfterMs?: number | undefined };
 
 export async function reconcileHelloService(
   deps: ReconcilerDeps,
@@ -73,7 +65,7 @@ export async function reconcileHelloService(
     await applyChildren(deps, plan, children, writes);
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
     const requeueAfterMs = observeMonitoring(run.draft, hs, served);
-    return { requeueAfterMs, deferStatus: writes.has('Created', 'Deployment') };
+    return { requeueAfterMs };
   } finally {
     reportChanges(writes, name, run.record, run.ctx.log);
     const applied = writes.returned.get('Deployment') as DeploymentView | undefined;

@@ -122,12 +122,16 @@ const CREATED_ALL =
 
 const rows: Row[] = [
   {
-    name: 'a new HelloService: every child applied, the Deployment after what its pods need; the status waits for the Deployment',
+    name: 'a new HelloService: every child applied, the Deployment after what its pods need; Reconciling at once',
     given: [helloService()],
-    writes: [...WAVE_0, 'apply Deployment'],
+    writes: [...WAVE_0, 'apply Deployment', 'status Ready=False/MinimumReplicasUnavailable'],
     events: [CREATED_ALL],
-    result: { requeueAfterMs: 10_000 },
-    conditions: { Ready: 'False/MinimumReplicasUnavailable', Progressing: 'True/RollingOut' },
+    conditions: {
+      Ready: 'False/MinimumReplicasUnavailable',
+      Progressing: 'True/RollingOut',
+      Reconciling: 'True/MinimumReplicasUnavailable',
+      Stalled: 'False/NotStalled',
+    },
   },
   {
     name: 'steady state: no writes and no Events',
@@ -185,7 +189,12 @@ const rows: Row[] = [
         'the operator does not take it over. Delete or rename it, or rename the HelloService.',
     ],
     error: 'ChildConflict',
-    conditions: { Degraded: 'True/ChildConflict', Available: 'False/DeploymentNotFound' },
+    conditions: {
+      Degraded: 'True/ChildConflict',
+      Available: 'False/DeploymentNotFound',
+      Stalled: 'True/ChildConflict',
+      Reconciling: 'False/Stalled',
+    },
   },
   {
     name: 'a spec that cannot work (no such IngressClass): running children untouched, the reason in the status',
@@ -272,7 +281,12 @@ const rows: Row[] = [
       'Warning InternalError: The API server refused a request (500): etcd is sad',
     ],
     error: 'InternalError',
-    conditions: { Degraded: 'True/InternalError', Available: 'False/DeploymentNotFound' },
+    conditions: {
+      Degraded: 'True/InternalError',
+      Available: 'False/DeploymentNotFound',
+      Stalled: 'False/NotStalled',
+      Reconciling: 'True/InternalError',
+    },
   },
   {
     name: 'a failed status write: one Warning Event, no second status write',

@@ -15,7 +15,7 @@ import {
 } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { failureMessage } from './failure.ts';
+import { failureMessage, stuck } from './failure.ts';
 import { reconcileHelloService } from './hello-service.ts';
 import { finishStatus, markFailed, newStatus, pausedStatus, type StatusDraft } from './status.ts';
 import { StatusWriter } from './status-writer.ts';
@@ -24,9 +24,6 @@ import { StatusWriter } from './status-writer.ts';
 export const PAUSED_ANNOTATION = 'hello.operators.dev/paused';
 /** Any new value asks for a reconcile now (e.g. `kubectl annotate hs x hello.operators.dev/reconcile-at="$(date)" --overwrite`). */
 export const RECONCILE_AT_ANNOTATION = 'hello.operators.dev/reconcile-at';
-
-/** How soon a HelloService whose status write was left to the next reconcile is looked at again at the latest. */
-const DEFERRED_STATUS_MS = 10_000;
 
 /** What the shell remembers of one HelloService between reconciles (lost on restart; harmless). */
 type Memory = {
@@ -87,7 +84,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         const message = failureMessage(err);
         record('Warning', reason, 'Reconcile', message);
         if (draft) {
-          markFailed(draft, reason, message);
+          markFailed(draft, reason, message, stuck(err));
           await write(finishStatus(draft)).catch((statusErr: unknown) =>
             ctx.log.warn({ err: statusErr }, 'could not write the failure into the status'),
           );
@@ -104,12 +101,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const outcome = await reconcileHelloService(deps, { live, draft, ctx, record, ...mem }).catch((err) =>
       failed(err, draft),
     );
-    const status = finishStatus(draft);
-    if (outcome.deferStatus) {
-      deps.onStatus?.(req.key, status, live);
-      return { requeueAfterMs: Math.min(outcome.requeueAfterMs ?? DEFERRED_STATUS_MS, DEFERRED_STATUS_MS) };
-    }
-    await write(status).catch((err) => failed(err, undefined));
+    await write(finishStatus(draft)).catch((err) => failed(err, undefined));
     return outcome.requeueAfterMs === undefined ? undefined : { requeueAfterMs: outcome.requeueAfterMs };
   };
 }

@@ -5,6 +5,7 @@ import {
   type DeploymentView,
   finishStatus,
   markDegraded,
+  markFailed,
   newStatus,
   observeDeployment,
   pausedStatus,
@@ -67,7 +68,16 @@ describe('status', () => {
       url: 'http://hello.default.svc:80/',
       messagePreview: 'Hello, world!…',
     });
-    expect(s.conditions?.map((c) => c.type)).toEqual(['Ready', 'Available', 'Progressing', 'Degraded']);
+    expect(s.conditions?.map((c) => c.type)).toEqual([
+      'Ready',
+      'Available',
+      'Progressing',
+      'Degraded',
+      'Reconciling',
+      'Stalled',
+    ]);
+    expect(condition(s, 'Reconciling')).toMatchObject({ status: 'False', reason: 'Ready' });
+    expect(condition(s, 'Stalled')).toMatchObject({ status: 'False' });
     expect(condition(s, 'Ready')?.lastTransitionTime).toBe('2026-01-01T10:00:00Z');
   });
 
@@ -181,6 +191,8 @@ describe('the Monitoring condition', () => {
       'Available',
       'Progressing',
       'Degraded',
+      'Reconciling',
+      'Stalled',
     ]);
   });
 
@@ -194,6 +206,8 @@ describe('the Monitoring condition', () => {
       'Available',
       'Progressing',
       'Degraded',
+      'Reconciling',
+      'Stalled',
       'Monitoring',
     ]);
     expect(condition(status, 'Monitoring')).toMatchObject({
@@ -248,5 +262,70 @@ describe('pausedStatus', () => {
     const d = newStatus({ generation: 4, now: T1, previous: pausedStatus(ready, 4, T0, 'm') });
     observeDeployment(d, deployment({ generation: 1, observed: 1 }));
     expect(condition(finishStatus(d), 'Paused')).toBeUndefined();
+  });
+});
+
+describe('Reconciling and Stalled (the kstatus convention)', () => {
+  const kstatus = (s: HelloServiceStatus) =>
+    condition(s, 'Stalled')?.status === 'True'
+      ? 'Failed'
+      : condition(s, 'Reconciling')?.status === 'True'
+        ? 'InProgress'
+        : 'Current';
+
+  it('a rollout under way is Reconciling, with the reason Ready gives', () => {
+    const s = statusOf(deployment({ updated: 1 }));
+    expect(condition(s, 'Reconciling')).toMatchObject({ status: 'True', reason: 'RollingOut' });
+    expect(kstatus(s)).toBe('InProgress');
+  });
+
+  it('pods not ready yet is Reconciling, not Stalled', () => {
+    const s = statusOf(deployment({ ready: 0, available: 0 }));
+    expect(condition(s, 'Reconciling')?.status).toBe('True');
+    expect(condition(s, 'Stalled')?.status).toBe('False');
+  });
+
+  it('a rollout past its deadline is Stalled with its reason, and no longer Reconciling', () => {
+    const s = statusOf(
+      deployment({
+        updated: 1,
+        conditions: [
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' },
+        ],
+      }),
+    );
+    expect(condition(s, 'Stalled')).toMatchObject({ status: 'True', reason: 'ProgressDeadlineExceeded' });
+    expect(condition(s, 'Reconciling')).toMatchObject({ status: 'False', reason: 'Stalled' });
+    expect(kstatus(s)).toBe('Failed');
+  });
+
+  it('a failure a person must fix is Stalled; one that passes with a retry keeps it Reconciling', () => {
+    const stuck = newStatus({ generation: 1, now: T0 });
+    markFailed(stuck, 'ChildConflict', 'someone else has it', true);
+    observeDeployment(stuck, deployment({}));
+    expect(kstatus(finishStatus(stuck))).toBe('Failed');
+    expect(condition(finishStatus(stuck), 'Stalled')?.message).toBe('someone else has it');
+
+    const passing = newStatus({ generation: 1, now: T0 });
+    markFailed(passing, 'ServiceUnavailable', 'busy', false);
+    observeDeployment(passing, deployment({}));
+    const s = finishStatus(passing);
+    expect(condition(s, 'Degraded')?.status).toBe('True');
+    expect(condition(s, 'Reconciling')).toMatchObject({ status: 'True', reason: 'ServiceUnavailable' });
+    expect(kstatus(s)).toBe('InProgress');
+  });
+
+  it('a reconcile failure wins over what the Deployment says', () => {
+    const d = newStatus({ generation: 1, now: T0 });
+    observeDeployment(
+      d,
+      deployment({
+        conditions: [
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'x' },
+        ],
+      }),
+    );
+    markFailed(d, 'InvalidSpec', 'bad', true);
+    expect(condition(finishStatus(d), 'Degraded')?.reason).toBe('InvalidSpec');
   });
 });

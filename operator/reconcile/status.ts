@@ -4,6 +4,10 @@
 //   Available≠True     → Ready=False with Available's reason (not enough pods ready yet)
 //   Progressing=True   → Ready=False with Progressing's reason (a rollout is under way)
 //   otherwise          → Ready=True, reason Ready
+// Reconciling and Stalled follow the kstatus convention that Flux, kpt and Helm 4's --wait read
+// (generic clients do not know Degraded): Stalled=True when the HelloService cannot progress until
+// a person changes the spec or the cluster (a Degraded whose cause is stuck); otherwise
+// Reconciling=True for as long as it is not Ready (a rollout, pods starting, a transient failure).
 // lastTransitionTime changes only when a condition's status changes, so a status computed twice
 // from the same world is identical, and the controller writes it only when it differs.
 import { messagePreview } from '../api/message.ts';
@@ -11,10 +15,31 @@ import type { Condition, HelloServiceStatus } from '../api/types.ts';
 import { canonicalJSON } from '../kube/canonical-json.ts';
 import { rfc3339 } from '../kube/time.ts';
 
-export type ConditionType = 'Ready' | 'Available' | 'Progressing' | 'Degraded' | 'Monitoring' | 'Paused';
-export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Available', 'Progressing', 'Degraded'];
+export type ConditionType =
+  | 'Ready'
+  | 'Available'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Reconciling'
+  | 'Stalled'
+  | 'Monitoring'
+  | 'Paused';
+export const CONDITION_TYPES: readonly ConditionType[] = [
+  'Ready',
+  'Available',
+  'Progressing',
+  'Degraded',
+  'Reconciling',
+  'Stalled',
+];
 
-type Verdict = { status: Condition['status']; reason: string; message: string };
+type Verdict = {
+  status: Condition['status'];
+  reason: string;
+  message: string;
+  /** Degraded only: nothing will progress without a change to the spec or the cluster. */
+  stuck?: boolean;
+};
 
 /** A status being built for one generation of a HelloService. */
 export type StatusDraft = {
@@ -22,7 +47,7 @@ export type StatusDraft = {
   /** RFC 3339, seconds: when a condition that changes now is said to have changed. */
   now: string;
   previous: readonly Condition[];
-  conditions: Map<Exclude<ConditionType, 'Ready' | 'Monitoring' | 'Paused'>, Verdict>;
+  conditions: Map<'Available' | 'Progressing' | 'Degraded', Verdict>;
   /** Only with spec.monitoring.enabled; never part of Ready (a missing Prometheus harms no traffic). */
   monitoring?: Verdict;
   replicas: number | undefined;
@@ -65,18 +90,21 @@ export function markProgressed(d: StatusDraft, reason: string, message: string):
   d.conditions.set('Progressing', { status: 'False', reason, message });
 }
 
-/** Something a person must fix. The first call wins: it is the root cause the others follow from. */
-export function markDegraded(d: StatusDraft, reason: string, message: string): void {
+/**
+ * Something a person must fix (`stuck`, the default: Stalled too) or that keeps failing for now. The
+ * first call wins: it is the root cause the others follow from.
+ */
+export function markDegraded(d: StatusDraft, reason: string, message: string, stuck = true): void {
   if (d.conditions.get('Degraded')?.status === 'True') return;
-  d.conditions.set('Degraded', { status: 'True', reason, message });
+  d.conditions.set('Degraded', { status: 'True', reason, message, stuck });
 }
 
 /**
  * The reconcile failed: its error is the root cause a person acts on, so it wins over a Degraded
  * the Deployment gave (a rollout past its deadline because of it, say).
  */
-export function markFailed(d: StatusDraft, reason: string, message: string): void {
-  d.conditions.set('Degraded', { status: 'True', reason, message });
+export function markFailed(d: StatusDraft, reason: string, message: string, stuck: boolean): void {
+  d.conditions.set('Degraded', { status: 'True', reason, message, stuck });
 }
 
 export function markNotDegraded(d: StatusDraft): void {
@@ -227,6 +255,8 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (!verdicts.has('Progressing'))
     verdicts.set('Progressing', { status: 'Unknown', reason: 'NotObserved', message: 'Not observed yet.' });
   verdicts.set('Ready', deriveReady(verdicts));
+  verdicts.set('Stalled', deriveStalled(verdicts));
+  verdicts.set('Reconciling', deriveReconciling(verdicts));
   const types: ConditionType[] = [...CONDITION_TYPES];
   if (d.monitoring) {
     verdicts.set('Monitoring', d.monitoring);
@@ -254,6 +284,23 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (d.messagePreview !== undefined) status.messagePreview = d.messagePreview;
   status.conditions = conditions;
   return status;
+}
+
+function deriveStalled(v: Map<ConditionType, Verdict>): Verdict {
+  const degraded = v.get('Degraded');
+  if (degraded?.status === 'True' && degraded.stuck) {
+    return { status: 'True', reason: degraded.reason, message: degraded.message };
+  }
+  return { status: 'False', reason: 'NotStalled', message: 'Nothing is stuck.' };
+}
+
+function deriveReconciling(v: Map<ConditionType, Verdict>): Verdict {
+  const ready = v.get('Ready');
+  if (ready?.status === 'True') return { status: 'False', reason: 'Ready', message: 'Nothing left to do.' };
+  if (v.get('Stalled')?.status === 'True') {
+    return { status: 'False', reason: 'Stalled', message: 'Stalled: nothing progresses until a change.' };
+  }
+  return { status: 'True', reason: ready?.reason ?? 'Reconciling', message: ready?.message ?? '' };
 }
 
 function deriveReady(v: Map<ConditionType, Verdict>): Verdict {

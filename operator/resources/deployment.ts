@@ -139,6 +139,8 @@ export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSet
       ...(replicas === undefined ? {} : { replicas }),
       selector: { matchLabels: selectorLabels(hs) },
       revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+      // Past it the Deployment says ProgressDeadlineExceeded, and the HelloService Stalled.
+      progressDeadlineSeconds: hs.spec.rollout.progressDeadlineSeconds,
       // A new pod must be ready before an old one goes: capacity never drops during a rollout.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
