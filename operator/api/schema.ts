@@ -598,11 +598,15 @@ export const statusSchema: SchemaNode = {
   type: 'object',
   tsName: 'HelloServiceStatus',
   description: 'What the operator last observed. Written by the operator only.',
+  // Served until the operator writes the first status: a generation not observed yet. Without it a
+  // new HelloService has no status, which kstatus (Flux, kpt, Helm 4's --wait) reads as Current.
+  default: { observedGeneration: 0 },
   properties: {
     observedGeneration: {
       type: 'integer',
       format: 'int64',
-      description: 'The metadata.generation of the spec this status describes.',
+      description:
+        'The metadata.generation of the spec this status describes; 0 until the operator has seen it.',
     },
     replicas: {
       type: 'integer',

@@ -320,7 +320,7 @@ export interface Condition {
 
 /** What the operator last observed. Written by the operator only. */
 export interface HelloServiceStatus {
-  /** The metadata.generation of the spec this status describes. */
+  /** The metadata.generation of the spec this status describes; 0 until the operator has seen it. */
   observedGeneration?: number;
   /** Pods the Deployment wants (its spec.replicas, from the HelloService or the autoscaler). */
   replicas?: number;

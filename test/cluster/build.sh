@@ -3,7 +3,7 @@
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
 #                                      kube-score kubeconform helm actionlint prometheus
-#                                      prometheus-operator   (default: all)
+#                                      prometheus-operator kstatus   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -104,6 +104,16 @@ build_pause() {
   install_into "$(cache_dir_of pause)" "$out"
 }
 
+# kstatus: our ten-line program around sigs.k8s.io/cli-utils's status.Compute (what Flux, kpt and
+# Helm 4 compute), pinned by its go.mod and go.sum.
+build_kstatus() {
+  have kstatus && { log "kstatus $KSTATUS_VERSION: cached"; return; }
+  log "kstatus $KSTATUS_VERSION: building"
+  local out; out=$(mktemp -d)
+  (cd "$HERE/kstatus" && run_logged kstatus go build -trimpath -ldflags "-s -w" -o "$out/kstatus" .)
+  install_into "$(cache_dir_of kstatus)" "$out"
+}
+
 # Plain `go install module/cmd@version` into the cache.
 go_install() {
   local name=$1 pkg=$2 version=$3; shift 3
@@ -190,7 +200,7 @@ build_prometheus_operator() {
 build_debs() { "$HERE/install-debs.sh"; }
 
 ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
-  prometheus prometheus-operator)
+  prometheus prometheus-operator kstatus)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -209,6 +219,7 @@ for piece in "${pieces[@]}"; do
     actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     prometheus) build_prometheus ;;
     prometheus-operator) build_prometheus_operator ;;
+    kstatus) build_kstatus ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

@@ -26,6 +26,7 @@ cache_dir_of() {
     helm) echo "$CACHE/helm-$HELM_VERSION" ;;
     actionlint) echo "$CACHE/actionlint-$ACTIONLINT_VERSION" ;;
     pause) echo "$CACHE/pause-$PAUSE_VERSION" ;;
+    kstatus) echo "$CACHE/kstatus-$KSTATUS_VERSION" ;;
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
     prometheus-operator|prometheus-config-reloader|monitoring-crds)
       echo "$CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION" ;;
