@@ -59,6 +59,15 @@ describe('CRD with status subresource and CEL validation', () => {
         ? true
         : undefined;
     });
+    // 404 until discovery has the new type; both tests create objects of it.
+    await eventually(
+      'the new API to serve',
+      async () =>
+        (await custom.listNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural }))
+          ? true
+          : undefined,
+      30_000,
+    );
   });
   afterAll(async () => {
     await deleteNamespace(core, ns);
@@ -73,24 +82,12 @@ describe('CRD with status subresource and CEL validation', () => {
   });
 
   it("refuses a bad object with the CEL rule's message", async () => {
-    const err = await eventually(
-      'the new API to serve',
-      async () => {
-        try {
-          await custom.createNamespacedCustomObject({
-            group,
-            version: 'v1',
-            namespace: ns,
-            plural,
-            body: obj('bad', 5, 2),
-          });
-          return new Error('created');
-        } catch (e) {
-          return apiStatus(e).code === 404 ? undefined : e; // 404 until discovery has the new type
-        }
-      },
-      30_000,
-    );
+    const err = await custom
+      .createNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural, body: obj('bad', 5, 2) })
+      .then(
+        () => new Error('created'),
+        (e: unknown) => e,
+      );
     const { code, message } = apiStatus(err);
     expect(code).toBe(422);
     expect(message).toContain(RULE_MESSAGE);

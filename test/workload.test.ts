@@ -79,12 +79,16 @@ describe('workload on the real node', () => {
     await deleteNamespace(core, ns);
   });
 
-  it('gets Ready pods in a namespace enforcing Pod Security "restricted"', async () => {
-    const t0 = Date.now();
-    const d = await eventually('deployment hello available', async () => {
+  /** The Deployment once both its pods are Ready. */
+  const available = () =>
+    eventually('deployment hello available', async () => {
       const d = await apps.readNamespacedDeployment({ name: 'hello', namespace: ns });
       return d.status?.readyReplicas === 2 ? d : undefined;
     });
+
+  it('gets Ready pods in a namespace enforcing Pod Security "restricted"', async () => {
+    const t0 = Date.now();
+    const d = await available();
     console.error(`[workload] 2 pods Ready after ${Date.now() - t0} ms`);
     expect(d.status?.readyReplicas).toBe(2);
     const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=hello' });
@@ -161,6 +165,8 @@ describe('workload on the real node', () => {
         console.log(JSON.stringify({ status: review.status, apiIP: review.ip,
           user: JSON.parse(review.body).status.userInfo.username, serviceIP, page }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
+    // The page comes from the Deployment's pods: they must be serving before the client asks.
+    await available();
     await core.createNamespacedPod({
       namespace: ns,
       body: {

@@ -1,8 +1,10 @@
-// What the high-availability and resilience tests share: a namespace for the operators (RBAC from
-// deploy/rbac, a ServiceAccount token, the Lease) and one for HelloServices, both `ha-` prefixed and
-// deleted afterwards; helpers to start operators, read their leadership and wait for convergence.
+// What the operator tests share: a namespace for the operators (RBAC from deploy/rbac, a
+// ServiceAccount token, the Lease) and one for HelloServices, both `ha-` prefixed and deleted
+// afterwards; helpers to start operators, read their leadership and wait for convergence. A test
+// that stops its operators or counts everything one of them did takes a fixture of its own.
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
+import { onTestFinished } from 'vitest';
 import {
   eventually,
   getObject,
@@ -54,7 +56,8 @@ export type Fixture = {
   get(kind: string, name: string): Obj | undefined;
   list(kind: string, selector?: string): Obj[];
   lease(): Obj | undefined;
-  teardown(operators: (RunningOperator | undefined)[]): Promise<void>;
+  /** Kills every operator it started, and deletes its namespaces and cluster roles. */
+  teardown(): Promise<void>;
 };
 
 export async function setUp(adminPath: string, prefix: string): Promise<Fixture> {
@@ -84,6 +87,7 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
 
   const get = (kind: string, name: string, namespace = ns): Obj | undefined =>
     getObject(kubectl, kind, name, namespace);
+  const operators: RunningOperator[] = [];
   return {
     kubectl,
     opNs,
@@ -98,6 +102,7 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
         `--workload-image=${workloadImage}`,
         ...extra,
       ]);
+      operators.push(op);
       // An exit the test did not ask for (not 0, not SIGKILL) shows why.
       op.process.once('exit', (code, signal) => {
         if (code === 0 || signal === 'SIGKILL') return;
@@ -110,9 +115,9 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
       (JSON.parse(must(kubectl, ['get', kind, '-n', ns, '-l', selector, '-o', 'json'])) as { items: Obj[] })
         .items,
     lease: () => get('lease', leaseName, opNs),
-    async teardown(operators) {
+    async teardown() {
       for (const op of operators) {
-        if (op && op.process.exitCode === null && op.process.signalCode === null) {
+        if (op.process.exitCode === null && op.process.signalCode === null) {
           op.process.kill('SIGKILL');
         }
       }
@@ -129,22 +134,22 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
   };
 }
 
-/**
- * A HelloService with one replica and a tiny CPU request: the node is shared and has 2 cores; 20
- * of the default (50m) plus their rollout surge do not fit beside everything else.
- */
-export function helloService(name: string, message = `Hello from ${name}`): object {
-  return {
-    apiVersion: 'hello.operators.dev/v1alpha1',
-    kind: 'HelloService',
-    metadata: { name },
-    spec: {
-      message,
-      replicas: 1,
-      resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-    },
-  };
+/** setUp for the running test alone: torn down when it finishes, passed or failed. */
+export async function setUpForTest(adminPath: string, prefix: string): Promise<Fixture> {
+  const f = await setUp(adminPath, prefix);
+  onTestFinished(() => f.teardown());
+  return f;
 }
+
+/**
+ * A spec of one replica with a tiny CPU request, for `helloService(name, SMALL_FOOTPRINT)`: the node
+ * is shared and has 2 cores; 20 of the default (50m) plus their rollout surge do not fit beside
+ * everything else.
+ */
+export const SMALL_FOOTPRINT = {
+  replicas: 1,
+  resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+};
 
 /** `leader_election_master_status` of one operator (undefined: it is not answering). */
 export async function leading(op: RunningOperator): Promise<number | undefined> {

@@ -1,56 +1,49 @@
 // Leader election with real operator processes on the real cluster (issue 6, test 1; and "losing
 // the lease stops reconciling immediately"). Short durations (lease 4 s, renew 3 s, retry 1 s) keep
-// takeovers quick; times are measured and logged, never asserted tightly.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// takeovers quick; times are measured and logged, never asserted tightly. Each test has operators,
+// a Lease and a HelloService of its own, so that a Lease one test leaves held (by a killed leader,
+// or by "someone else" for ten minutes) holds up no other.
+import { describe, expect, inject, it } from 'vitest';
 import {
   exited,
   type Fixture,
-  helloService,
   identityOf,
   leading,
   observed,
   reconciles,
   SHORT_LEASE,
-  setUp,
+  SMALL_FOOTPRINT,
+  setUpForTest,
   writes,
 } from './ha-fixture.ts';
-import { eventually, must, type RunningOperator, sleep } from './operator-process.ts';
+import { eventually, helloService, must, type RunningOperator, sleep } from './operator-process.ts';
 
 const measure = (what: string, ms: number) =>
   process.stderr.write(`[measure] ${what}: ${(ms / 1000).toFixed(2)} s\n`);
 
-describe('leader election: two operator processes', () => {
+describe('leader election: operator processes', () => {
   const adminPath = inject('kubeconfig');
-  let f: Fixture;
-  const ops: RunningOperator[] = [];
-  let leader: RunningOperator;
-  let standby: RunningOperator;
 
-  const start = async () => {
-    const op = await f.start(SHORT_LEASE);
-    ops.push(op);
-    return op;
-  };
-  const patchMessage = (message: string) => {
+  const patchMessage = (f: Fixture, name: string, message: string) => {
     must(f.kubectl, [
       'patch',
       'hs',
-      'one',
+      name,
       '-n',
       f.ns,
       '--type=merge',
       '-p',
       JSON.stringify({ spec: { message } }),
     ]);
-    return f.get('hs', 'one')?.metadata.generation ?? 0;
+    return f.get('hs', name)?.metadata.generation ?? 0;
   };
   /** Resolves when the HelloService's status reports `generation` and its ConfigMap has `message`. */
-  const converged = (generation: number, message: string) =>
+  const converged = (f: Fixture, name: string, generation: number, message: string) =>
     eventually(
       `generation ${generation} reconciled`,
       () => {
-        const hs = f.get('hs', 'one');
-        const cm = f.get('configmap', 'one');
+        const hs = f.get('hs', name);
+        const cm = f.get('configmap', name);
         return observed(hs) &&
           (hs?.metadata.generation ?? 0) >= generation &&
           JSON.stringify(cm?.data ?? {}).includes(message)
@@ -73,22 +66,29 @@ describe('leader election: two operator processes', () => {
       60_000,
       100,
     );
-
-  beforeAll(async () => {
-    f = await setUp(adminPath, 'le');
-  });
-  afterAll(async () => {
-    await f?.teardown(ops);
-  });
+  /**
+   * A fixture of the running test's own (its Lease too) with `count` operators, one of them leading,
+   * which has reconciled HelloService `name`; `standbys` are the others.
+   */
+  const elected = async (prefix: string, count: number, name: string) => {
+    const f = await setUpForTest(adminPath, prefix);
+    const candidates = await Promise.all(Array.from({ length: count }, () => f.start(SHORT_LEASE)));
+    const leader = await theLeader(candidates);
+    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService(name, SMALL_FOOTPRINT)));
+    await converged(f, name, 1, `Hello from ${name}`);
+    return { f, leader, standbys: candidates.filter((c) => c !== leader) };
+  };
+  /** `elected` with two operators: the leader and its standby. */
+  const leaderAndStandby = async (prefix: string, name: string) => {
+    const { f, leader, standbys } = await elected(prefix, 2, name);
+    const [standby] = standbys;
+    if (!standby) throw new Error('no standby');
+    return { f, leader, standby };
+  };
 
   it('exactly one leads: the Lease holder, master status 1 on it and 0 on the other; only it reconciles', async () => {
-    const [a, b] = await Promise.all([start(), start()]);
-    if (!a || !b) throw new Error('not started');
-    leader = await theLeader([a, b]);
-    standby = leader === a ? b : a;
+    const { f, leader, standby } = await leaderAndStandby('le-one', 'one');
     expect(f.lease()?.spec?.holderIdentity).toBe(await identityOf(leader));
-    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService('one')));
-    await converged(1, 'Hello from one');
     // Stable: still one leader, and the standby has not reconciled or written anything.
     await sleep(3000);
     expect(await leading(leader)).toBe(1);
@@ -100,10 +100,11 @@ describe('leader election: two operator processes', () => {
   });
 
   it('SIGTERM the leader: it releases the Lease and the standby takes over and reconciles a change', async () => {
+    const { f, leader, standby } = await leaderAndStandby('le-term', 'term');
     const started = Date.now();
     const code = exited(leader);
     leader.process.kill('SIGTERM');
-    const generation = patchMessage('after SIGTERM');
+    const generation = patchMessage(f, 'term', 'after SIGTERM');
     expect(await code).toBe(0);
     const exitedAt = Date.now();
     measure('SIGTERM → leader exited', exitedAt - started);
@@ -115,20 +116,20 @@ describe('leader election: two operator processes', () => {
     );
     const leadingAt = Date.now();
     measure('leader exited → standby leads (released Lease)', leadingAt - exitedAt);
-    await converged(generation, 'after SIGTERM');
+    await converged(f, 'term', generation, 'after SIGTERM');
     measure('SIGTERM → change reconciled by the new leader', Date.now() - started);
     expect(f.lease()?.spec?.holderIdentity).toBe(await identityOf(standby));
-    [leader, standby] = [standby, await start()];
   });
 
   it('SIGKILL the leader: the standby takes over once the Lease expires and reconciles a change', async () => {
+    const { f, leader, standby } = await leaderAndStandby('le-kill', 'kill');
     await theLeader([leader, standby]);
     expect(await leading(leader)).toBe(1);
     const killed = exited(leader);
     leader.process.kill('SIGKILL');
     await killed;
     const killedAt = Date.now();
-    const generation = patchMessage('after SIGKILL');
+    const generation = patchMessage(f, 'kill', 'after SIGKILL');
     await eventually(
       'the standby to lead',
       async () => ((await leading(standby)) === 1 ? true : undefined),
@@ -138,13 +139,14 @@ describe('leader election: two operator processes', () => {
     const leadingAt = Date.now();
     // Lease 4 s plus up to one candidate period (1 s × 2.2) plus the first observation.
     measure('SIGKILL → standby leads (lease 4 s, retry 1 s)', leadingAt - killedAt);
-    await converged(generation, 'after SIGKILL');
+    await converged(f, 'kill', generation, 'after SIGKILL');
     measure('SIGKILL → change reconciled by the new leader', Date.now() - killedAt);
     expect(f.lease()?.spec?.holderIdentity).toBe(await identityOf(standby));
-    leader = standby;
   });
 
   it('losing the Lease to someone else stops the leader at once: it exits and writes nothing more', async () => {
+    // One operator: once it has lost the Lease, nobody else may reconcile.
+    const { f, leader } = await elected('le-lost', 1, 'lost');
     const lease = f.lease();
     if (!lease) throw new Error('no Lease');
     const writesBefore = await writes(leader);
@@ -167,9 +169,9 @@ describe('leader election: two operator processes', () => {
     // It stopped because it saw the other holder, not because its renew deadline ran out.
     expect(leader.logs.some((l) => l.includes('lost leadership: the lease is held by another'))).toBe(true);
     // Nobody reconciles now: a change stays unobserved.
-    const generation = patchMessage('nobody leads');
+    const generation = patchMessage(f, 'lost', 'nobody leads');
     await sleep(5000);
-    expect(f.get('hs', 'one')?.status?.observedGeneration).toBeLessThan(generation);
+    expect(f.get('hs', 'lost')?.status?.observedGeneration).toBeLessThan(generation);
     expect(f.lease()?.spec?.holderIdentity).toBe('someone-else');
     process.stderr.write(`[measure] old leader's writes before losing the Lease: ${writesBefore}\n`);
   });

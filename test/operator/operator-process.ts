@@ -61,18 +61,24 @@ export function must(kubectl: Kubectl, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** `kubectl apply` of a HelloService `name` in `namespace` with `spec`. */
+/** A HelloService `name` as a test writes it: `spec` over a message that names it. */
+export function helloService(name: string, spec: Record<string, unknown> = {}) {
+  return {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name },
+    spec: { message: `Hello from ${name}`, ...spec },
+  };
+}
+
+/** `kubectl apply` of `helloService(name, spec)` in `namespace`. */
 export function applyHelloService(
   kubectl: Kubectl,
   namespace: string,
   name: string,
-  spec: Record<string, unknown>,
+  spec: Record<string, unknown> = {},
 ): string {
-  return must(
-    kubectl,
-    ['apply', '-n', namespace, '-f', '-'],
-    JSON.stringify({ apiVersion: API_VERSION, kind: KIND, metadata: { name }, spec }),
-  );
+  return must(kubectl, ['apply', '-n', namespace, '-f', '-'], JSON.stringify(helloService(name, spec)));
 }
 
 /** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */

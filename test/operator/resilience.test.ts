@@ -2,48 +2,55 @@
 // shutdown under load): killed in the middle of reconciling many HelloServices it converges on
 // restart with no duplicate or orphaned children; restarted with everything converged it changes
 // nothing; SIGTERM while reconciles are in flight finishes them, releases the Lease and exits 0.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// Each test has namespaces, operators and HelloServices of its own: the counts it checks are of its
+// own objects only.
+import { describe, expect, inject, it } from 'vitest';
 import {
   alive,
   CHILD_KINDS,
   exited,
   type Fixture,
-  helloService,
   type Obj,
   observed,
   reconciles,
-  setUp,
+  SMALL_FOOTPRINT,
+  setUpForTest,
   writes,
 } from './ha-fixture.ts';
-import { eventually, metric, must, type RunningOperator, scrape, sleep } from './operator-process.ts';
+import {
+  eventually,
+  helloService,
+  metric,
+  must,
+  type RunningOperator,
+  scrape,
+  sleep,
+} from './operator-process.ts';
 
 const N = 20;
 const names = Array.from({ length: N }, (_, i) => `many-${String(i).padStart(2, '0')}`);
 const log = (line: string) => process.stderr.write(`[measure] ${line}\n`);
 
-describe('resilience: kill and restart the operator', () => {
+// Most tests first bring N HelloServices to Ready, and then do about as much again.
+describe('resilience: kill and restart the operator', { timeout: 600_000 }, () => {
   const adminPath = inject('kubeconfig');
-  let f: Fixture;
-  const ops: RunningOperator[] = [];
-  let op: RunningOperator;
+  // The operators run with production's leader election durations (15 s / 10 s / 2 s): under the
+  // load of many creates on a shared 2-core node a 3 s renew deadline is missed now and then, and
+  // the operator exits as designed, which is not what these tests are about.
 
-  // Production's leader election durations (15 s / 10 s / 2 s): under the load of many creates on
-  // a shared 2-core node a 3 s renew deadline is missed now and then, and the operator exits as
-  // designed, which is not what these tests are about.
-  const start = async () => {
-    const o = await f.start();
-    ops.push(o);
-    return o;
-  };
-  const applyAll = (message: string) =>
+  const applyAll = (f: Fixture, message: string) =>
     must(
       f.kubectl,
       ['apply', '-n', f.ns, '-f', '-'],
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: names.map((n) => helloService(n, message)) }),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: names.map((n) => helloService(n, { ...SMALL_FOOTPRINT, message })),
+      }),
     );
-  const helloServices = () => f.list('hs', '').filter((h) => names.includes(h.metadata.name));
-  const allReady = () => {
-    const all = helloServices();
+  const helloServices = (f: Fixture) => f.list('hs', '').filter((h) => names.includes(h.metadata.name));
+  const allReady = (f: Fixture) => {
+    const all = helloServices(f);
     const ready = all.filter(
       (h) =>
         observed(h) &&
@@ -54,7 +61,7 @@ describe('resilience: kill and restart the operator', () => {
     return ready.length === N ? all : undefined;
   };
   /** Every child kind: exactly one object per HelloService, each with exactly one controller owner that exists. */
-  const checkChildren = (hss: Obj[]) => {
+  const checkChildren = (f: Fixture, hss: Obj[]) => {
     const uids = new Map(hss.map((h) => [h.metadata.uid, h.metadata.name]));
     for (const kind of CHILD_KINDS) {
       const children = f.list(kind);
@@ -95,19 +102,32 @@ describe('resilience: kill and restart the operator', () => {
       120_000,
       200,
     );
-
-  beforeAll(async () => {
-    f = await setUp(adminPath, 'rs');
-  });
-  afterAll(async () => {
-    await f?.teardown(ops);
-  });
+  /** Every HelloService Ready, while `op` still runs. */
+  const everyReady = (f: Fixture, op: RunningOperator) =>
+    eventually(
+      'every HelloService Ready',
+      () => {
+        alive(op);
+        return allReady(f);
+      },
+      240_000,
+      500,
+    );
+  /** A fixture of the running test's own whose operator, still running, has made N HelloServices Ready. */
+  const converged = async (prefix: string) => {
+    const f = await setUpForTest(adminPath, prefix);
+    const op = await f.start();
+    applyAll(f, 'first');
+    await everyReady(f, op);
+    return { f, op };
+  };
 
   it(`SIGKILL in the middle of reconciling ${N} HelloServices: the restarted operator converges, no duplicate or orphaned children`, async () => {
-    op = await start();
+    const f = await setUpForTest(adminPath, 'rs-kill');
+    let op = await f.start();
     await leads(op);
     const created = Date.now();
-    applyAll('first');
+    applyAll(f, 'first');
     // Kill it once it has written some, but not all, children.
     const writesAtKill = await eventually(
       'some writes',
@@ -128,25 +148,18 @@ describe('resilience: kill and restart the operator', () => {
     );
     expect(f.list('deployment').length, 'killed before all children existed').toBeLessThan(N);
 
-    op = await start();
-    const hss = await eventually(
-      'every HelloService Ready',
-      () => {
-        alive(op);
-        return allReady();
-      },
-      240_000,
-      500,
-    );
+    op = await f.start();
+    const hss = await everyReady(f, op);
     log(
       `restart → all ${N} Ready: ${((Date.now() - killedAt) / 1000).toFixed(2)} s (includes the 15 s Lease expiry and pods starting)`,
     );
-    checkChildren(hss);
+    checkChildren(f, hss);
     // No stray pods either: one ReplicaSet per Deployment, one pod per HelloService.
     expect(f.list('replicaset', 'app.kubernetes.io/name=hello').length).toBe(N);
   });
 
   it(`restarted with ${N} HelloServices converged: after its resync it writes nothing and changes nothing`, async () => {
+    let { f, op } = await converged('rs-idle');
     // Settle: no writes for 5 s (status updates as pods became Ready).
     await eventually(
       'writes to settle',
@@ -161,7 +174,7 @@ describe('resilience: kill and restart the operator', () => {
     const versions = () =>
       [...CHILD_KINDS, 'hs']
         .flatMap((k) =>
-          (k === 'hs' ? helloServices() : f.list(k)).map(
+          (k === 'hs' ? helloServices(f) : f.list(k)).map(
             (o) => `${k}/${o.metadata.name}@${o.metadata.resourceVersion}`,
           ),
         )
@@ -169,7 +182,7 @@ describe('resilience: kill and restart the operator', () => {
     const before = versions();
     expect(await op.stop()).toBe(0);
 
-    op = await start();
+    op = await f.start();
     const restarted = Date.now();
     const m = await drained(op, N);
     log(
@@ -191,8 +204,9 @@ describe('resilience: kill and restart the operator', () => {
   });
 
   it(`SIGTERM while reconciles are in flight: finishes them, releases the Lease, exits 0`, async () => {
+    let { f, op } = await converged('rs-term');
     const before = await reconciles(op);
-    applyAll('second');
+    applyAll(f, 'second');
     // Wait until it is busy, then stop it.
     await eventually(
       'reconciles in flight',
@@ -225,11 +239,11 @@ describe('resilience: kill and restart the operator', () => {
     ).toBe(false);
     expect(op.logs.some((l) => l.includes('reconcile aborted') || l.includes('AbortError'))).toBe(false);
     // What it did not take is done by the next operator.
-    op = await start();
+    op = await f.start();
     await eventually(
       'every HelloService Ready with the second message',
       () => {
-        const all = allReady();
+        const all = allReady(f);
         return all?.every(
           (h) =>
             f.get('configmap', h.metadata.name)?.data &&
@@ -244,6 +258,7 @@ describe('resilience: kill and restart the operator', () => {
   });
 
   it('changes made while no operator runs are converged when it returns', async () => {
+    let { f, op } = await converged('rs-away');
     expect(await op.stop()).toBe(0);
     // While it is away: a spec change, a deleted child, a deleted HelloService, a new one.
     must(f.kubectl, [
@@ -259,9 +274,9 @@ describe('resilience: kill and restart the operator', () => {
     const generation = f.get('hs', 'many-00')?.metadata.generation ?? 0;
     must(f.kubectl, ['delete', 'configmap', 'many-01', '-n', f.ns]);
     must(f.kubectl, ['delete', 'hs', 'many-02', '-n', f.ns, '--wait=true']);
-    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService('late')));
+    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService('late', SMALL_FOOTPRINT)));
     const away = Date.now();
-    op = await start();
+    op = await f.start();
     await eventually(
       'the changes converged',
       () => {
