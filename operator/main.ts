@@ -21,7 +21,7 @@ import { KubeClient } from './kube/rest.ts';
 import { createLogger } from './log.ts';
 import { Applier } from './reconcile/apply.ts';
 import { statusGauges } from './reconcile/metrics.ts';
-import { clusterChecks, discovery, readerOf } from './reconcile/reads.ts';
+import { clusterChecks, discovery, listerOf, readerOf } from './reconcile/reads.ts';
 import { createReconciler } from './reconcile/shell.ts';
 import { main as renderMain } from './render-cli.ts';
 import { operatorSettings } from './resources/settings.ts';
@@ -68,6 +68,7 @@ async function run(argv: string[]): Promise<void> {
     helloServices: watches.helloServices,
     children: watches.children,
     read: readerOf(client),
+    list: listerOf(client),
     served: discovery(client),
     checks: clusterChecks(client),
     writer: new Applier(client, runtime),

@@ -110,6 +110,10 @@ function storeOf(byNamespace: Map<string, SelfHealingInformer<KubernetesObject>>
       const informer = byNamespace.get(namespace ?? '') ?? byNamespace.get('');
       return informer?.get(name, namespace) as KubeObject | undefined;
     },
+    list(namespace) {
+      const informer = byNamespace.get(namespace ?? '') ?? byNamespace.get('');
+      return (informer?.list(namespace) ?? []) as readonly KubeObject[];
+    },
   };
 }
 

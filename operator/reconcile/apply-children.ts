@@ -32,16 +32,14 @@ export type ChildRun = {
 /** The live object of a child's name: from the cache when the kind is watched, else from the API. */
 async function liveChild(
   deps: ReconcilerDeps,
-  kind: ChildKind,
-  hs: DefaultedHelloService,
+  child: DesiredChild,
   signal: AbortSignal,
 ): Promise<KubeObject | undefined> {
-  const name = childName(hs.metadata.name);
-  const namespace = hs.metadata.namespace;
+  const { name, namespace } = child.body.metadata as { name: string; namespace?: string };
   // Our children carry our managed-by label, so the caches hold them; anything else of that name
   // (or a child whose label was removed by hand) is read from the API server.
-  const cached = kind.optionalCRD ? undefined : deps.children(kind.kind).get(name, namespace);
-  return cached ?? (await deps.read(kind, name, namespace, signal));
+  const cached = child.kind.optionalCRD ? undefined : deps.children(child.kind.kind).get(name, namespace);
+  return cached ?? (await deps.read(child.kind, name, namespace, signal));
 }
 
 /**
@@ -53,7 +51,7 @@ export async function planChildren(
   children: readonly DesiredChild[],
   run: ChildRun,
 ): Promise<PlannedChild[]> {
-  const live = await Promise.all(children.map((c) => liveChild(deps, c.kind, run.hs, run.signal)));
+  const live = await Promise.all(children.map((c) => liveChild(deps, c, run.signal)));
   const owner = { uid: run.hs.metadata.uid ?? '', instance: childName(run.hs.metadata.name) };
   return children.map((child, i) => {
     const verdict = ownership(live[i], owner);

@@ -9,7 +9,10 @@ import type { Applier } from './apply.ts';
 import type { ClusterChecks } from './checks.ts';
 
 /** A read-only view of an informer cache. */
-export type Store = { get(name: string, namespace?: string): KubeObject | undefined };
+export type Store = {
+  get(name: string, namespace?: string): KubeObject | undefined;
+  list(namespace: string | undefined): readonly KubeObject[];
+};
 
 /** Reads one object from the API server (undefined: it does not exist). */
 export type ReadObject = (
@@ -18,6 +21,14 @@ export type ReadObject = (
   namespace: string | undefined,
   signal: AbortSignal,
 ) => Promise<KubeObject | undefined>;
+
+/** Lists objects from the API server (its watch cache), by label selector. */
+export type ListObjects = (
+  info: KindInfo,
+  namespace: string | undefined,
+  labelSelector: string,
+  signal: AbortSignal,
+) => Promise<KubeObject[]>;
 
 /** Every write the reconciler makes (apply.ts). */
 export type ChildWriter = Pick<Applier, 'apply' | 'applyStatus' | 'delete'>;
@@ -28,6 +39,8 @@ export type ReconcilerDeps = {
   children: (kind: string) => Store;
   /** Objects the caches do not hold: a name clash, a kind that is not watched. */
   read: ReadObject;
+  /** Kinds the operator does not watch (the Deployment's ReplicaSets). */
+  list: ListObjects;
   /** Whether the API server serves a kind whose CRD may be missing (discovery, cached). */
   served: (info: KindInfo, signal: AbortSignal) => Promise<boolean>;
   checks: ClusterChecks;

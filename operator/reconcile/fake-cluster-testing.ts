@@ -81,8 +81,41 @@ export class FakeCluster {
     this.put(obj);
   }
 
-  /** The Deployment controller's part: every pod of the latest version ready. */
+  /**
+   * The Deployment controller's part: a ReplicaSet for the current pod template (kept, as the
+   * controller keeps old ones for rollbacks), and every pod of the latest version ready.
+   */
   rollOut(): void {
+    const deployment = this.get('Deployment');
+    const template = (deployment?.spec as { template?: { metadata?: { labels?: Record<string, string> } } })
+      ?.template;
+    const same = [...this.objects.values()].some(
+      (o) =>
+        o.kind === 'ReplicaSet' &&
+        canonicalJSON((o.spec as { template?: unknown }).template) === canonicalJSON(template),
+    );
+    if (!same) {
+      this.put({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `hello-rs${++this.#version}`,
+          namespace: 'demo',
+          uid: `rs-uid-${this.#version}`,
+          labels: template?.metadata?.labels ?? {},
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: 'hello',
+              uid: deployment?.metadata?.uid ?? '',
+              controller: true,
+            },
+          ],
+        },
+        spec: { template },
+      });
+    }
     this.edit('Deployment', (dep) => {
       const replicas = (dep.spec as { replicas?: number }).replicas ?? 1;
       dep.status = {
@@ -108,13 +141,17 @@ export class FakeCluster {
   }
 
   deps(overrides: Partial<ReconcilerDeps> = {}): ReconcilerDeps {
+    const cached = (kind: string, obj: KubeObject | undefined) =>
+      obj && (kind === KIND || obj.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY)
+        ? clone(obj)
+        : undefined;
     const cache = (kind: string) => ({
-      get: (name: string, namespace?: string) => {
-        const obj = this.get(kind, name, namespace);
-        if (!obj || (kind !== KIND && obj.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY))
-          return undefined;
-        return clone(obj);
-      },
+      get: (name: string, namespace?: string) => cached(kind, this.get(kind, name, namespace)),
+      list: (namespace?: string) =>
+        this.#ofKind(kind, namespace).flatMap((o) => {
+          const c = cached(kind, o);
+          return c ? [c] : [];
+        }),
     });
     return {
       helloServices: cache(KIND),
@@ -123,6 +160,12 @@ export class FakeCluster {
         return cache(kind);
       },
       read: async (info, name, namespace) => clone(this.get(info.kind, name, namespace)),
+      list: async (info, namespace, labelSelector) => {
+        const [key, value] = labelSelector.split('=');
+        return this.#ofKind(info.kind, namespace)
+          .filter((o) => o.metadata?.labels?.[key ?? ''] === value)
+          .map(clone);
+      },
       served: async (info) => this.servedOptional.has(info.kind),
       checks: {
         ingressClass: async (name) => this.ingressClasses.find((c) => c.metadata?.name === name),
@@ -145,6 +188,12 @@ export class FakeCluster {
       },
       ...overrides,
     };
+  }
+
+  #ofKind(kind: string, namespace: string | undefined): KubeObject[] {
+    return [...this.objects.values()].filter(
+      (o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace),
+    );
   }
 
   #fail(verb: string, kind: string): void {

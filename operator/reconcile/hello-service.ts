@@ -1,5 +1,6 @@
 // The HelloService reconciler: what is particular to this kind, read top to bottom.
-//   validate → check the cluster → plan the children → apply them → delete the unwanted → observe
+//   validate → check the cluster → plan the children → apply them → delete the unwanted →
+//   prune old revisions' ConfigMaps → observe
 // Each step is a function with typed inputs and outputs; a step that fails throws, and the shell
 // (shell.ts) turns the error into the status, an Event and a retry. Whatever happens, the status
 // draft has observed the Deployment (from the apply when it wrote one, else from the cache).
@@ -10,10 +11,11 @@ import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS, type ChildKind, desired, statusURL } from '../resources/children.ts';
 import { childName } from '../resources/names.ts';
 import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './apply-children.ts';
-import { ChildWrites, type RecordEvent, reportChanges } from './changes.ts';
+import { ChildWrites, listOf, type RecordEvent, reportChanges } from './changes.ts';
 import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { ownership } from './ownership.ts';
+import { pruneConfigMaps } from './revisions.ts';
 import {
   type DeploymentView,
   observeDeployment,
@@ -64,6 +66,17 @@ export async function reconcileHelloService(
     );
     await applyChildren(deps, plan, children, writes);
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
+    const configMap = wanted.find((c) => c.kind.kind === 'ConfigMap')?.body.metadata.name ?? '';
+    const pruned = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);
+    if (pruned.length > 0) {
+      run.record(
+        'Normal',
+        'Pruned',
+        'Delete',
+        `Deleted ConfigMap ${listOf(pruned.map((n) => JSON.stringify(n)))} of an earlier message: no ReplicaSet uses it any more.`,
+      );
+      run.ctx.log.info({ configMaps: pruned }, 'pruned');
+    }
     const requeueAfterMs = observeMonitoring(run.draft, hs, served);
     return { requeueAfterMs };
   } finally {

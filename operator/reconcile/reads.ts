@@ -1,8 +1,14 @@
 // The reads the reconcile makes outside the informer caches, on the raw JSON client.
-import type { KindInfo, KubeClient, KubeObject } from '../kube/rest.ts';
-import { resourcePath } from '../kube/rest.ts';
+import {
+  HttpMethod,
+  type KindInfo,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+  resourcePath,
+} from '../kube/rest.ts';
 import type { ClusterChecks } from './checks.ts';
-import type { ReadObject } from './deps.ts';
+import type { ListObjects, ReadObject } from './deps.ts';
 
 /**
  * Reads of objects of a child's name that the caches do not hold (is it someone else's?). Served
@@ -15,6 +21,21 @@ export function readerOf(client: KubeClient): ReadObject {
     client.getOptional<KubeObject>(resourcePath(info.apiVersion, info.plural, namespace, name), signal, {
       resourceVersion: '0',
     });
+}
+
+/** Lists from the API server's watch cache (resourceVersion=0), as fresh as our own caches. */
+export function listerOf(client: KubeClient): ListObjects {
+  return async (info, namespace, labelSelector, signal) =>
+    (
+      await client.request<KubeList<KubeObject>>(
+        HttpMethod.GET,
+        resourcePath(info.apiVersion, info.plural, namespace),
+        {
+          query: { labelSelector, resourceVersion: '0' },
+          signal,
+        },
+      )
+    ).items;
 }
 
 const INGRESS_CLASSES = resourcePath('networking.k8s.io/v1', 'ingressclasses');

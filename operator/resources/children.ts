@@ -76,6 +76,13 @@ export const CHILD_KINDS: readonly ChildKind[] = [
 /** The kinds the controller watches (and caches): all but those whose CRD may be missing. */
 export const WATCHED_CHILD_KINDS: readonly ChildKind[] = CHILD_KINDS.filter((k) => !k.optionalCRD);
 
+/** The row of `kindName`; throws for a kind that is not a child kind (a bug). */
+export function childKind(kindName: string): ChildKind {
+  const found = CHILD_KINDS.find((k) => k.kind === kindName);
+  if (!found) throw new Error(`unknown child kind ${kindName}`);
+  return found;
+}
+
 /** A child the HelloService asks for, with its row. */
 export type DesiredChild = { kind: ChildKind; body: Child };
 

@@ -2,7 +2,7 @@ import type { V1Container, V1Deployment, V1PodSpec, V1Probe } from '@kubernetes/
 import { desiredReplicas } from '../api/defaults.ts';
 import { formatBytes, parseQuantity } from '../api/quantity.ts';
 import type { DefaultedHelloService } from '../api/types.ts';
-import { buildConfigMap, configHash } from './configmap.ts';
+import { configMapName, messageHash } from './configmap.ts';
 import { childLabels, selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
 import { CONFIG_HASH_ANNOTATION, CONTAINER_NAME, childName, MESSAGES_KEY, PORT_NAME } from './names.ts';
@@ -49,7 +49,7 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
       { name: 'PORT', value: String(spec.port) },
       {
         name: MESSAGES_KEY,
-        valueFrom: { configMapKeyRef: { name: childName(hs.metadata.name), key: MESSAGES_KEY } },
+        valueFrom: { configMapKeyRef: { name: configMapName(hs), key: MESSAGES_KEY } },
       },
       { name: 'TMPDIR', value: '/tmp' },
     ],
@@ -148,7 +148,7 @@ export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSet
           labels: childLabels(hs, settings),
           // The message reaches the pods as an environment variable, read at start only: a new hash
           // changes the template and so rolls the pods onto the new message.
-          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildConfigMap(hs, settings)) },
+          annotations: { [CONFIG_HASH_ANNOTATION]: messageHash(hs) },
         },
         spec: podSpec(hs, settings),
       },

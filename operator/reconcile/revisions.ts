@@ -1,0 +1,77 @@
+// Old revisions' ConfigMaps. Each message has an immutable ConfigMap of its own (resources/
+// configmap.ts), referenced by the pod template; the Deployment keeps the ReplicaSets of earlier
+// templates (revisionHistoryLimit) for rollbacks, and a pod of one of them that restarts must find
+// its ConfigMap. So a ConfigMap of this HelloService is deleted only when it is not the current one
+// and no ReplicaSet of its pods refers to it any more.
+import type { DefaultedHelloService } from '../api/types.ts';
+import type { KindInfo, KubeObject } from '../kube/rest.ts';
+import { childKind } from '../resources/children.ts';
+import { INSTANCE_LABEL } from '../resources/labels.ts';
+import { childName } from '../resources/names.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { ownership } from './ownership.ts';
+
+const REPLICA_SETS: KindInfo = { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets' };
+
+type PodTemplateHolder = {
+  spec?: {
+    template?: {
+      spec?: {
+        containers?: {
+          env?: { valueFrom?: { configMapKeyRef?: { name?: string } } }[];
+          envFrom?: { configMapRef?: { name?: string } }[];
+        }[];
+      };
+    };
+  };
+};
+
+/** The ConfigMaps a ReplicaSet's (or Deployment's) pod template refers to. */
+export function referencedConfigMaps(obj: KubeObject): string[] {
+  const containers = (obj as PodTemplateHolder).spec?.template?.spec?.containers ?? [];
+  return containers
+    .flatMap((c) => [
+      ...(c.env ?? []).map((e) => e.valueFrom?.configMapKeyRef?.name),
+      ...(c.envFrom ?? []).map((e) => e.configMapRef?.name),
+    ])
+    .filter((name): name is string => name !== undefined);
+}
+
+/**
+ * Deletes this HelloService's ConfigMaps that are neither `current` nor used by any ReplicaSet of
+ * its pods; returns the names deleted. Lists ReplicaSets only when there is something to prune.
+ */
+export async function pruneConfigMaps(
+  deps: ReconcilerDeps,
+  hs: DefaultedHelloService,
+  current: string,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const namespace = hs.metadata.namespace;
+  const instance = childName(hs.metadata.name);
+  const owner = { uid: hs.metadata.uid ?? '', instance };
+  const candidates = deps
+    .children('ConfigMap')
+    .list(namespace)
+    .filter(
+      (cm) =>
+        cm.metadata?.name !== current &&
+        cm.metadata?.labels?.[INSTANCE_LABEL] === instance &&
+        ownership(cm, owner).verdict === 'owned',
+    );
+  if (candidates.length === 0) return [];
+  const replicaSets = await deps.list(REPLICA_SETS, namespace, `${INSTANCE_LABEL}=${instance}`, signal);
+  const inUse = new Set(replicaSets.flatMap(referencedConfigMaps));
+  const pruned: string[] = [];
+  for (const cm of candidates) {
+    const name = cm.metadata?.name ?? '';
+    if (inUse.has(name)) continue;
+    await deps.writer.delete(
+      childKind('ConfigMap'),
+      { name, namespace, uid: cm.metadata?.uid ?? '' },
+      signal,
+    );
+    pruned.push(name);
+  }
+  return pruned;
+}
