@@ -107,9 +107,10 @@ async function applyChild(
     : lastAppliedTime(live, FIELD_MANAGER);
   const applied = lastAppliedTime(result, FIELD_MANAGER);
   run.lastApplied.set(kind.kind, applied);
-  if (!live) writes.note('Created', kind.kind);
-  else if (previousApply === undefined) writes.note('Adopted', kind.kind);
-  else if (applied !== previousApply) writes.note('Updated', kind.kind);
+  const name = child.body.metadata.name;
+  if (!live) writes.note('Created', kind.kind, name);
+  else if (previousApply === undefined) writes.note('Adopted', kind.kind, name);
+  else if (applied !== previousApply) writes.note('Updated', kind.kind, name);
 }
 
 /**
@@ -137,6 +138,6 @@ export async function deleteUnwanted(
       run.signal,
     );
     run.lastApplied.delete(kind.kind);
-    writes.note('Deleted', kind.kind);
+    writes.note('Deleted', kind.kind, name);
   }
 }

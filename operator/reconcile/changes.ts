@@ -1,6 +1,6 @@
 // What a reconcile wrote to the children, and how it is told: one Event and one log line per kind
-// of change naming the child kinds (the children share one name). An Event is a write to the API
-// server; one per child would cost a new HelloService nine.
+// of change naming the child kinds (most children share one name; the ConfigMap is named by its
+// message). An Event is a write to the API server; one per child would cost a new HelloService nine.
 import type { Logger } from 'pino';
 import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS } from '../resources/children.ts';
@@ -9,15 +9,15 @@ export type ChildChange = 'Created' | 'Adopted' | 'Updated' | 'Deleted';
 
 /** What a reconcile has written so far: reported even when a later write fails. */
 export class ChildWrites {
-  /** The child kinds created, adopted, updated or deleted. */
-  readonly changed = new Map<ChildChange, string[]>();
+  /** The children created, adopted, updated or deleted. */
+  readonly changed = new Map<ChildChange, { kind: string; name: string }[]>();
   /** The objects the applies returned, by kind: fresher than the caches. */
   readonly returned = new Map<string, KubeObject>();
 
-  note(change: ChildChange, kind: string): void {
-    const kinds = this.changed.get(change) ?? [];
-    kinds.push(kind);
-    this.changed.set(change, kinds);
+  note(change: ChildChange, kind: string, name: string): void {
+    const children = this.changed.get(change) ?? [];
+    children.push({ kind, name });
+    this.changed.set(change, children);
   }
 }
 
@@ -31,20 +31,22 @@ const CHANGE_ACTIONS: Record<ChildChange, [action: string, suffix: string]> = {
 
 export type RecordEvent = (type: 'Normal', reason: string, action: string, note: string) => void;
 
-/** One Event and one log line per kind of change, the kinds in table order. */
-export function reportChanges(
-  writes: ChildWrites,
-  childName: string,
-  record: RecordEvent,
-  log: Logger,
-): void {
+/**
+ * One Event and one log line per kind of change, the kinds in table order, grouped by name:
+ * `Created ServiceAccount, Deployment and Service "hello" and ConfigMap "hello-1a2b3c4d5e".`
+ */
+export function reportChanges(writes: ChildWrites, record: RecordEvent, log: Logger): void {
   const order = (kind: string) => CHILD_KINDS.findIndex((k) => k.kind === kind);
-  for (const [change, changedKinds] of writes.changed) {
+  for (const [change, children] of writes.changed) {
     const [action, suffix] = CHANGE_ACTIONS[change];
     // In table order, not the order in which parallel applies answered.
-    const kinds = [...changedKinds].sort((a, b) => order(a) - order(b));
-    record('Normal', change, action, `${change} ${listOf(kinds)} ${JSON.stringify(childName)}${suffix}.`);
-    log.info({ kinds, child: childName }, change.toLowerCase());
+    const sorted = [...children].sort((a, b) => order(a.kind) - order(b.kind));
+    const names = [...new Set(sorted.map((c) => c.name))];
+    const groups = names.map(
+      (name) => `${listOf(sorted.filter((c) => c.name === name).map((c) => c.kind))} ${JSON.stringify(name)}`,
+    );
+    record('Normal', change, action, `${change} ${listOf(groups)}${suffix}.`);
+    log.info({ kinds: sorted.map((c) => c.kind), children: names }, change.toLowerCase());
   }
 }
 

@@ -15,6 +15,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../resources/labels.ts';
 import { operatorSettings } from '../resources/settings.ts';
 import { FIELD_MANAGER } from './apply.ts';
 import type { ReconcilerDeps } from './deps.ts';
+import { referencedConfigMaps } from './revisions.ts';
 import { condition } from './status.ts';
 
 export const HS_UID = 'hs-uid-1';
@@ -130,6 +131,14 @@ export class FakeCluster {
         ],
       };
     });
+  }
+
+  /** Deletes the ReplicaSets whose pods read `configMap`, as the Deployment controller prunes old ones. */
+  deleteReplicaSetsUsing(configMap: string): void {
+    for (const [key, obj] of this.objects) {
+      if (obj.kind === 'ReplicaSet' && referencedConfigMaps(obj).includes(configMap))
+        this.objects.delete(key);
+    }
   }
 
   /** Forgets what was recorded so far (after setting the scene). */

@@ -44,7 +44,6 @@ export async function reconcileHelloService(
   deps: ReconcilerDeps,
   run: HelloServiceRun,
 ): Promise<HelloServiceOutcome> {
-  const name = childName(run.live.metadata?.name ?? '');
   const writes = new ChildWrites();
   try {
     const hs = validate(run.live);
@@ -80,7 +79,7 @@ export async function reconcileHelloService(
     const requeueAfterMs = observeMonitoring(run.draft, hs, served);
     return { requeueAfterMs };
   } finally {
-    reportChanges(writes, name, run.record, run.ctx.log);
+    reportChanges(writes, run.record, run.ctx.log);
     const applied = writes.returned.get('Deployment') as DeploymentView | undefined;
     observeDeployment(run.draft, applied ?? cachedDeployment(deps, run.live));
   }

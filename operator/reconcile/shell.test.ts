@@ -7,6 +7,8 @@ import type { HelloServiceSpec, HelloServiceStatus } from '../api/types.ts';
 import type { ReconcileResult, Reconciler } from '../controller/index.ts';
 import { errorReason } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
+import { configMapName } from '../resources/configmap.ts';
+import { hello } from '../resources/fixtures.ts';
 import { apiError, FakeCluster } from './fake-cluster-testing.ts';
 import { createReconciler, PAUSED_ANNOTATION, RECONCILE_AT_ANNOTATION } from './shell.ts';
 import { condition } from './status.ts';
@@ -117,8 +119,13 @@ const WAVE_0 = [
   'apply PodDisruptionBudget',
   'apply NetworkPolicy',
 ];
-const CREATED_ALL =
-  'Normal Created: Created ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello".';
+/** The name of the ConfigMap of `message` (named by its content: resources/configmap.ts). */
+const cm = (message = 'Hello, world!') => JSON.stringify(configMapName(hello({ message })));
+const CREATED_ALL = `Normal Created: Created ServiceAccount, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello" and ConfigMap ${cm()}.`;
+const NEW_MESSAGE_EVENTS = [
+  `Normal Created: Created ConfigMap ${cm('Bonjour')}.`,
+  'Normal Updated: Updated Deployment "hello" to match the HelloService.',
+];
 
 const rows: Row[] = [
   {
@@ -162,17 +169,41 @@ const rows: Row[] = [
     events: ['Normal Ready: Ready: 2/2 pods ready, at http://hello.demo.svc:80/.'],
   },
   {
-    name: 'drift: a hand-edited ConfigMap is put back, and nothing else is written',
-    given: [reconciled(), edited('ConfigMap', (cm) => Object.assign(cm, { data: { MESSAGES: 'hacked' } }))],
-    writes: ['apply ConfigMap'],
-    events: ['Normal Updated: Updated ConfigMap "hello" to match the HelloService.'],
+    name: 'drift: a hand-edited Service is put back, and nothing else is written',
+    given: [
+      reconciled(),
+      edited('Service', (svc) => {
+        (svc.spec as { ports: { port: number }[] }).ports[0] = { port: 81 };
+      }),
+    ],
+    writes: ['apply Service'],
+    events: ['Normal Updated: Updated Service "hello" to match the HelloService.'],
     conditions: { Ready: 'True/Ready' },
   },
   {
-    name: 'a new message: ConfigMap and Deployment updated, the rollout in the status',
+    name: 'a new message: a new ConfigMap, the Deployment pointed at it; the old one stays for its ReplicaSet',
     given: [reconciled(), specChanged({ message: 'Bonjour' })],
     writes: ['apply ConfigMap', 'apply Deployment', 'status Ready=False/RollingOut'],
-    events: ['Normal Updated: Updated ConfigMap and Deployment "hello" to match the HelloService.'],
+    events: NEW_MESSAGE_EVENTS,
+  },
+  {
+    name: "an earlier message's ConfigMap goes once no ReplicaSet uses it",
+    given: [
+      reconciled(),
+      specChanged({ message: 'Bonjour' }),
+      async (f, reconcile) => {
+        await reconcileOnce(reconcile, f);
+        f.rollOut();
+        // The Deployment controller drops the oldest ReplicaSet (revisionHistoryLimit).
+        f.deleteReplicaSetsUsing(JSON.parse(cm()) as string);
+        f.clearRecords();
+      },
+    ],
+    writes: ['delete ConfigMap', 'status Ready=True/Ready'],
+    events: [
+      `Normal Pruned: Deleted ConfigMap ${cm()} of an earlier message: no ReplicaSet uses it any more.`,
+      'Normal Ready: Ready: 2/2 pods ready, at http://hello.demo.svc:80/.',
+    ],
   },
   {
     name: 'a reconcile-at annotation forces every apply; none changes anything, so no Event',
@@ -182,10 +213,10 @@ const rows: Row[] = [
   },
   {
     name: 'child conflict: nothing is applied; Ready=False with the reason, a Warning Event',
-    given: [helloService(), foreign('ConfigMap')],
+    given: [helloService(), foreign('ServiceAccount')],
     writes: ['status Ready=False/ChildConflict'],
     events: [
-      'Warning ChildConflict: A ConfigMap named "hello" already exists and it was not created by hello-operator; ' +
+      'Warning ChildConflict: A ServiceAccount named "hello" already exists and it was not created by hello-operator; ' +
         'the operator does not take it over. Delete or rename it, or rename the HelloService.',
     ],
     error: 'ChildConflict',
@@ -277,7 +308,7 @@ const rows: Row[] = [
     given: [helloService(), failing('apply', 'Deployment', apiError(500, 'etcd is sad'))],
     writes: [...WAVE_0, 'apply Deployment', 'status Ready=False/InternalError'],
     events: [
-      'Normal Created: Created ServiceAccount, ConfigMap, Service, PodDisruptionBudget and NetworkPolicy "hello".',
+      `Normal Created: Created ServiceAccount, Service, PodDisruptionBudget and NetworkPolicy "hello" and ConfigMap ${cm()}.`,
       'Warning InternalError: The API server refused a request (500): etcd is sad',
     ],
     error: 'InternalError',
@@ -297,7 +328,7 @@ const rows: Row[] = [
     ],
     writes: ['apply ConfigMap', 'apply Deployment', 'status Ready=False/RollingOut'],
     events: [
-      'Normal Updated: Updated ConfigMap and Deployment "hello" to match the HelloService.',
+      ...NEW_MESSAGE_EVENTS,
       'Warning ServiceUnavailable: The API server refused a request (503): try later',
     ],
     error: 'ServiceUnavailable',

@@ -22,13 +22,19 @@ function configHash(data: Record<string, string>): string {
 }
 
 /**
- * The name of the current message's ConfigMap: the child name and the content hash, as kustomize's
- * configMapGenerator names them. A new message is a new ConfigMap; the old one stays as long as a
- * ReplicaSet of the Deployment refers to it, so a pod of an earlier revision that restarts still
- * gets its own message.
+ * The name of the current message's ConfigMap: the child name and a hash of it and the content, as
+ * kustomize's configMapGenerator names them. A new message is a new ConfigMap; the old one stays as
+ * long as a ReplicaSet of the Deployment refers to it, so a pod of an earlier revision that
+ * restarts still gets its own message. At most 63 characters, a DNS-1035 label like every child
+ * name: the child name is cut, and the hash covers all of it, so two HelloServices never share one.
  */
 export function configMapName(hs: DefaultedHelloService): string {
-  return `${childName(hs.metadata.name)}-${messageHash(hs).slice(0, NAME_HASH_LENGTH)}`;
+  const name = childName(hs.metadata.name);
+  const hash = createHash('sha256')
+    .update(`${name}\0${messageHash(hs)}`)
+    .digest('hex');
+  const prefix = name.slice(0, 63 - NAME_HASH_LENGTH - 1).replace(/-+$/, '');
+  return `${prefix}-${hash.slice(0, NAME_HASH_LENGTH)}`;
 }
 
 /** The hash of the message's ConfigMap data: the pod template's config-hash annotation. */

@@ -1,6 +1,7 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
+import { buildConfigMap } from './configmap.ts';
 import { buildDeployment, PRE_STOP_SLEEP_SECONDS, REVISION_HISTORY_LIMIT } from './deployment.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
 import { CONFIG_HASH_ANNOTATION } from './names.ts';
@@ -108,7 +109,11 @@ describe('buildDeployment', () => {
 
   it('reads MESSAGES from the ConfigMap and points TMPDIR at the writable /tmp', () => {
     const d = buildDeployment(hello(), settings);
-    expect(env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef).toEqual({ name: 'hello', key: 'MESSAGES' });
+    expect(env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef).toEqual({
+      name: buildConfigMap(hello(), settings).metadata?.name,
+      key: 'MESSAGES',
+    });
+    expect(env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef?.name).toMatch(/^hello-[0-9a-f]{10}$/);
     expect(env(d, 'TMPDIR')?.value).toBe('/tmp');
     expect(container(d).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   });
@@ -220,7 +225,9 @@ describe('buildDeployment', () => {
       env(d, 'MESSAGES')?.valueFrom?.configMapKeyRef?.name,
     ];
     for (const name of names) expect(name?.length).toBeLessThanOrEqual(63);
-    expect(new Set(names).size).toBe(1);
+    // The ConfigMap's name is the message's (a revision of its own); the others share the child name.
+    expect(new Set(names.slice(0, 2)).size).toBe(1);
+    expect(names[2]).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
 
   it('carries the owner reference the garbage collector follows', () => {

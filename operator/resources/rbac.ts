@@ -54,6 +54,13 @@ function managerRules(): CommentedRule[] {
           : '',
     })),
     {
+      comment:
+        "An earlier message's ConfigMap is deleted once no ReplicaSet of the Deployment uses it (reconcile/revisions.ts).",
+      apiGroups: ['apps'],
+      resources: ['replicasets'],
+      verbs: ['list'],
+    },
+    {
       comment: 'A spec naming an IngressClass that does not exist is reported, not applied.',
       apiGroups: ['networking.k8s.io'],
       resources: ['ingressclasses'],

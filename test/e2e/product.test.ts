@@ -4,8 +4,18 @@
 // autoscaler, the read-only root, a leader failover, metrics scraped from inside, and deletion.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { KubeObject } from '../../operator/kube/rest.ts';
+import { referencedConfigMaps } from '../../operator/reconcile/revisions.ts';
 import { httpGet } from '../cluster/kube.ts';
-import { eventually, type Kubectl, kubectlFor, must, type Obj, sleep } from '../operator/operator-process.ts';
+import {
+  eventually,
+  type Kubectl,
+  kubectlFor,
+  messageConfigMap,
+  must,
+  type Obj,
+  sleep,
+} from '../operator/operator-process.ts';
 import { type InClusterOperator, installInCluster, WORKLOAD_IMAGE } from './in-cluster-operator.ts';
 import { failures, runLoad } from './load.ts';
 import { changeMessageUnderLoad, everyPodServes } from './message-rollout.ts';
@@ -251,14 +261,14 @@ describe('the whole product on a real node', () => {
       ),
     ).toBe(2);
 
-    // Applied by the new leader, once: its Event about the ConfigMap (`Adopted`: a fresh process has
-    // not applied it before; the note names every kind it changed, e.g. "Adopted ConfigMap and
-    // Deployment "hello"."), one rollout more, one live ReplicaSet, one of each child.
+    // Applied by the new leader, once: its Event about the ConfigMap (`Created`: the third message's
+    // ConfigMap is new, "Created ConfigMap "hello-1a2b3c4d5e"."), one rollout more, one live
+    // ReplicaSet, one of each child, and the ConfigMaps of exactly the retained revisions.
     const events = (
       JSON.parse(must(kubectl, ['-n', ns, 'get', 'events.events.k8s.io', '-o', 'json'])) as {
         items: { reason?: string; note?: string; reportingInstance?: string }[];
       }
-    ).items.filter((e) => /\bConfigMap\b[^"]* "hello"/.test(e.note ?? ''));
+    ).items.filter((e) => /\bConfigMap\b[^"]* "hello(-[0-9a-f]{10})?"/.test(e.note ?? ''));
     expect(
       events.some((e) => e.reportingInstance?.startsWith(`${newLeader}_`)),
       JSON.stringify(events, null, 1),
@@ -271,7 +281,6 @@ describe('the whole product on a real node', () => {
     for (const kind of [
       'deployments',
       'services',
-      'configmaps',
       'serviceaccounts',
       'ingresses',
       'poddisruptionbudgets',
@@ -282,7 +291,14 @@ describe('the whole product on a real node', () => {
         kind,
       ).toEqual(['hello']);
     }
-    expect(get('configmap', 'hello').data?.MESSAGES).toBe(THIRD_MESSAGE);
+    expect(messageConfigMap(kubectl, ns, 'hello')?.data?.MESSAGES).toBe(THIRD_MESSAGE);
+    const sets = list('replicasets', 'app.kubernetes.io/instance=hello');
+    const referenced = sets.flatMap((rs) => referencedConfigMaps(rs as KubeObject));
+    expect(
+      list('configmaps', 'app.kubernetes.io/instance=hello')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual([...new Set(referenced)].sort());
     // The Deployment replaces the deleted pod: two replicas again, one leading.
     must(kubectl, ['-n', op.opNs, 'rollout', 'status', `deployment/${op.deployment}`, '--timeout=120s']);
   });

@@ -11,6 +11,7 @@ import {
   installCrd,
   type Kubectl,
   kubectlFor,
+  messageConfigMap,
   metric,
   must,
   NS_PREFIX,
@@ -54,6 +55,8 @@ export type Fixture = {
   leaseName: string;
   start(extra?: string[]): Promise<RunningOperator>;
   get(kind: string, name: string): Obj | undefined;
+  /** The ConfigMap of the HelloService's current message (messageConfigMap). */
+  configMap(name: string): Obj | undefined;
   list(kind: string, selector?: string): Obj[];
   lease(): Obj | undefined;
   /** Kills every operator it started, and deletes its namespaces and cluster roles. */
@@ -111,6 +114,7 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
       return op;
     },
     get,
+    configMap: (name) => messageConfigMap(kubectl, ns, name),
     list: (kind, selector = MANAGED) =>
       (JSON.parse(must(kubectl, ['get', kind, '-n', ns, '-l', selector, '-o', 'json'])) as { items: Obj[] })
         .items,

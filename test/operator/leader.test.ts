@@ -43,7 +43,7 @@ describe('leader election: operator processes', () => {
       `generation ${generation} reconciled`,
       () => {
         const hs = f.get('hs', name);
-        const cm = f.get('configmap', name);
+        const cm = f.configMap(name);
         return observed(hs) &&
           (hs?.metadata.generation ?? 0) >= generation &&
           JSON.stringify(cm?.data ?? {}).includes(message)

@@ -30,6 +30,7 @@ export type Obj = {
   // biome-ignore lint/suspicious/noExplicitAny: as above
   status?: Record<string, any>;
   data?: Record<string, string>;
+  immutable?: boolean;
 };
 
 /** Prepended to the test namespaces' names (`HELLO_NS_PREFIX=me-`): several people on one cluster. */
@@ -89,6 +90,20 @@ export function getObject(kubectl: Kubectl, kind: string, name: string, namespac
     throw new Error(r.stderr);
   }
   return JSON.parse(r.stdout) as Obj;
+}
+
+/**
+ * The ConfigMap the HelloService's Deployment gives its pods now: each message has one of its own,
+ * named by its content (`hello-1a2b3c4d5e`). Undefined without a Deployment or that ConfigMap.
+ */
+export function messageConfigMap(kubectl: Kubectl, namespace: string, name: string): Obj | undefined {
+  const deployment = getObject(kubectl, 'deployment', name, namespace);
+  const containers = (deployment?.spec?.template?.spec?.containers ?? []) as {
+    env?: { name: string; valueFrom?: { configMapKeyRef?: { name?: string } } }[];
+  }[];
+  const ref = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'MESSAGES')?.valueFrom
+    ?.configMapKeyRef?.name;
+  return ref ? getObject(kubectl, 'configmap', ref, namespace) : undefined;
 }
 
 /** Installs (or updates) the HelloService CRD and waits until it is served. */

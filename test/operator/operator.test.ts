@@ -57,6 +57,7 @@ function operatorUnderTest(f: Fixture, op: RunningOperator) {
     kubectl,
     ns,
     get,
+    configMap: (name: string) => f.configMap(name),
     list: (kind: string, selector: string): Obj[] => f.list(kind, selector),
     events: (): KubeEvent[] =>
       (
@@ -101,10 +102,11 @@ function operatorUnderTest(f: Fixture, op: RunningOperator) {
 }
 type OperatorUnderTest = ReturnType<typeof operatorUnderTest>;
 
-/** HelloService `name` beside someone else's ConfigMap of the same name: Ready=False, ChildConflict. */
+/** HelloService `name` beside someone else's ServiceAccount of the same name: Ready=False, ChildConflict. */
 async function conflicting(o: OperatorUnderTest, name: string): Promise<Obj> {
-  o.deleteWhenDone(['configmap', name]);
-  must(o.kubectl, ['create', 'configmap', name, '-n', o.ns, '--from-literal=owner=someone-else']);
+  o.deleteWhenDone(['serviceaccount', name]);
+  must(o.kubectl, ['create', 'serviceaccount', name, '-n', o.ns]);
+  must(o.kubectl, ['label', 'serviceaccount', name, '-n', o.ns, 'owner=someone-else']);
   o.create(name, { message: 'mine?' });
   return eventually('Ready=False with ChildConflict', () => {
     const hs = o.get('hs', name);
@@ -273,10 +275,12 @@ describe('hello-operator on a real cluster', () => {
     await shared.readyHs('new-message');
     const before = get('deployment', 'new-message');
     const hashBefore = before?.spec?.template.metadata.annotations['hello.operators.dev/config-hash'];
+    const configMapBefore = shared.configMap('new-message');
+    expect(configMapBefore?.immutable).toBe(true);
     shared.patchHs('new-message', { spec: { message: 'Hello again!' } });
     const generation = get('hs', 'new-message')?.metadata.generation;
     await eventually('the ConfigMap to hold the new message', () =>
-      get('configmap', 'new-message')?.data?.MESSAGES === 'Hello again!' ? true : undefined,
+      shared.configMap('new-message')?.data?.MESSAGES === 'Hello again!' ? true : undefined,
     );
     const after = get('deployment', 'new-message');
     const hashAfter = after?.spec?.template.metadata.annotations['hello.operators.dev/config-hash'];
@@ -292,6 +296,11 @@ describe('hello-operator on a real cluster', () => {
     );
     expect(current?.status?.readyReplicas).toBe(2);
     expect(sets.filter((rs) => rs !== current).every((rs) => (rs.spec?.replicas ?? 0) === 0)).toBe(true);
+    // The earlier message's ConfigMap stays, unchanged, for the ReplicaSet that still refers to it.
+    const kept = get('configmap', configMapBefore?.metadata.name ?? '');
+    expect(kept?.data?.MESSAGES).toBe('Hello from new-message');
+    expect(kept?.metadata.resourceVersion).toBe(configMapBefore?.metadata.resourceVersion);
+    expect(shared.configMap('new-message')?.metadata.name).not.toBe(configMapBefore?.metadata.name);
   });
 
   it('drift: a deleted child and a hand-edited owned field are put back', async () => {
@@ -312,10 +321,11 @@ describe('hello-operator on a real cluster', () => {
     expect(restored.metadata.ownerReferences?.[0]?.name).toBe('drift');
     t0 = Date.now();
 
-    must(kubectl, [
+    // A message's ConfigMap is immutable: the API server itself refuses a hand edit.
+    const edit = kubectl([
       'patch',
       'configmap',
-      'drift',
+      shared.configMap('drift')?.metadata.name ?? 'drift',
       '-n',
       ns,
       '--type',
@@ -323,6 +333,8 @@ describe('hello-operator on a real cluster', () => {
       '-p',
       JSON.stringify({ data: { MESSAGES: 'edited by hand' } }),
     ]);
+    expect(edit.status).not.toBe(0);
+    expect(edit.stderr).toMatch(/field is immutable/);
     must(kubectl, [
       'patch',
       'deployment',
@@ -334,8 +346,8 @@ describe('hello-operator on a real cluster', () => {
       '-p',
       '{"spec":{"revisionHistoryLimit":1}}',
     ]);
-    await eventually('the ConfigMap and the Deployment to be restored', () =>
-      get('configmap', 'drift')?.data?.MESSAGES === message &&
+    await eventually('the Deployment to be restored', () =>
+      shared.configMap('drift')?.data?.MESSAGES === message &&
       get('deployment', 'drift')?.spec?.revisionHistoryLimit === 5
         ? true
         : undefined,
@@ -405,7 +417,7 @@ describe('hello-operator on a real cluster', () => {
     shared.create('unworkable', { message });
     await shared.readyHs('unworkable');
     const deployment = get('deployment', 'unworkable');
-    const configMap = get('configmap', 'unworkable');
+    const configMap = shared.configMap('unworkable');
     shared.patchHs('unworkable', {
       spec: { message: 'never applied', ingress: { host: 'hello.example.test', className: 'no-such-class' } },
     });
@@ -417,10 +429,10 @@ describe('hello-operator on a real cluster', () => {
     expect(cond(broken, 'Ready')?.message).toContain('no-such-class');
     expect(cond(broken, 'Degraded')).toMatchObject({ status: 'True', reason: 'IngressClassNotFound' });
     // The running service is left alone: same ConfigMap, same Deployment spec, pods still ready.
-    expect(get('configmap', 'unworkable')?.metadata.resourceVersion).toBe(
+    expect(shared.configMap('unworkable')?.metadata.resourceVersion).toBe(
       configMap?.metadata.resourceVersion,
     );
-    expect(get('configmap', 'unworkable')?.data?.MESSAGES).toBe(message);
+    expect(shared.configMap('unworkable')?.data?.MESSAGES).toBe(message);
     expect(get('deployment', 'unworkable')?.metadata.generation).toBe(deployment?.metadata.generation);
     expect(get('ingress', 'unworkable')).toBeUndefined();
     expect(cond(broken, 'Available')?.status).toBe('True');
@@ -431,15 +443,16 @@ describe('hello-operator on a real cluster', () => {
 
     shared.patchHs('unworkable', { spec: { ingress: null } });
     const fixed = await shared.readyHs('unworkable');
-    expect(get('configmap', 'unworkable')?.data?.MESSAGES).toBe('never applied');
+    expect(shared.configMap('unworkable')?.data?.MESSAGES).toBe('never applied');
     expect(cond(fixed, 'Degraded')?.status).toBe('False');
   });
 
   it('an object of a child name the HelloService does not own is not taken over', async () => {
     const { get } = shared;
     const hs = await conflicting(shared, 'taken');
-    expect(cond(hs, 'Ready')?.message).toContain('ConfigMap');
-    expect(get('configmap', 'taken')?.data).toEqual({ owner: 'someone-else' });
+    expect(cond(hs, 'Ready')?.message).toContain('ServiceAccount');
+    expect(get('serviceaccount', 'taken')?.metadata.labels).toEqual({ owner: 'someone-else' });
+    expect(get('serviceaccount', 'taken')?.metadata.ownerReferences).toBeUndefined();
     expect(get('deployment', 'taken')).toBeUndefined();
   });
 
@@ -454,10 +467,10 @@ describe('hello-operator on a real cluster', () => {
     // Not owned until adopted: removed by name if the test stops before that.
     shared.deleteWhenDone(['-f', '-'], rendered.stdout);
     must(kubectl, ['apply', '--server-side', '-n', ns, '-f', '-'], rendered.stdout);
-    expect(get('configmap', 'rendered')?.metadata.ownerReferences).toBeUndefined();
+    expect(shared.configMap('rendered')?.metadata.ownerReferences).toBeUndefined();
     shared.create('rendered', hs.spec);
     const ready = await shared.readyHs('rendered');
-    expect(get('configmap', 'rendered')?.metadata.ownerReferences).toEqual([
+    expect(shared.configMap('rendered')?.metadata.ownerReferences).toEqual([
       expect.objectContaining({
         kind: 'HelloService',
         name: 'rendered',
@@ -467,7 +480,7 @@ describe('hello-operator on a real cluster', () => {
     ]);
     must(kubectl, ['delete', 'hs', 'rendered', '-n', ns]);
     await eventually('the adopted children to be garbage collected', () =>
-      get('deployment', 'rendered') || get('configmap', 'rendered') ? undefined : true,
+      get('deployment', 'rendered') || shared.configMap('rendered') ? undefined : true,
     );
   });
 
@@ -484,7 +497,7 @@ describe('hello-operator on a real cluster', () => {
     await eventually('the Paused Event', () =>
       shared.events().find((e) => e.reason === 'Paused' && e.regarding.name === 'paused'),
     );
-    expect(get('configmap', 'paused')?.data?.MESSAGES).toBe(message);
+    expect(shared.configMap('paused')?.data?.MESSAGES).toBe(message);
     // The status says so, at the generation that waits, and keeps the last observed generation.
     const paused = await eventually('the Paused condition', () => {
       const hs = get('hs', 'paused');
@@ -494,7 +507,7 @@ describe('hello-operator on a real cluster', () => {
     expect(paused?.status?.observedGeneration).toBeLessThan(paused?.metadata.generation ?? 0);
     must(kubectl, ['annotate', 'hs', 'paused', '-n', ns, 'hello.operators.dev/paused-']);
     await eventually('the message applied after unpausing', () =>
-      get('configmap', 'paused')?.data?.MESSAGES === 'after the pause' ? true : undefined,
+      shared.configMap('paused')?.data?.MESSAGES === 'after the pause' ? true : undefined,
     );
     expect(cond(await shared.readyHs('paused'), 'Paused')).toBeUndefined();
   });

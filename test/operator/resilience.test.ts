@@ -70,7 +70,11 @@ describe('resilience: kill and restart the operator', { timeout: 600_000 }, () =
         expect(controllers, `${kind} ${c.metadata.name} controller owners`).toHaveLength(1);
         const ref = controllers[0];
         expect(ref?.kind).toBe('HelloService');
-        expect(uids.get(ref?.uid ?? ''), `${kind} ${c.metadata.name}: owner exists`).toBe(c.metadata.name);
+        const owner = uids.get(ref?.uid ?? '');
+        // Children share the HelloService's name; a message's ConfigMap adds its content hash.
+        expect(owner, `${kind} ${c.metadata.name}: owner exists`).toBe(
+          kind === 'configmap' ? c.metadata.name.replace(/-[0-9a-f]{10}$/, '') : c.metadata.name,
+        );
         return ref?.uid;
       });
       expect(children.length, kind).toBe(N);
@@ -246,8 +250,8 @@ describe('resilience: kill and restart the operator', { timeout: 600_000 }, () =
         const all = allReady(f);
         return all?.every(
           (h) =>
-            f.get('configmap', h.metadata.name)?.data &&
-            JSON.stringify(f.get('configmap', h.metadata.name)?.data).includes('second'),
+            f.configMap(h.metadata.name)?.data &&
+            JSON.stringify(f.configMap(h.metadata.name)?.data).includes('second'),
         )
           ? true
           : undefined;
@@ -272,7 +276,7 @@ describe('resilience: kill and restart the operator', { timeout: 600_000 }, () =
       JSON.stringify({ spec: { message: 'changed while away' } }),
     ]);
     const generation = f.get('hs', 'many-00')?.metadata.generation ?? 0;
-    must(f.kubectl, ['delete', 'configmap', 'many-01', '-n', f.ns]);
+    must(f.kubectl, ['delete', 'configmap', f.configMap('many-01')?.metadata.name ?? 'many-01', '-n', f.ns]);
     must(f.kubectl, ['delete', 'hs', 'many-02', '-n', f.ns, '--wait=true']);
     must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService('late', SMALL_FOOTPRINT)));
     const away = Date.now();
@@ -285,8 +289,8 @@ describe('resilience: kill and restart the operator', { timeout: 600_000 }, () =
         const late = f.get('hs', 'late');
         return observed(changed) &&
           (changed?.metadata.generation ?? 0) >= generation &&
-          JSON.stringify(f.get('configmap', 'many-00')?.data ?? {}).includes('changed while away') &&
-          f.get('configmap', 'many-01') !== undefined &&
+          JSON.stringify(f.configMap('many-00')?.data ?? {}).includes('changed while away') &&
+          f.configMap('many-01') !== undefined &&
           observed(late) &&
           f.get('deployment', 'late') !== undefined
           ? true
@@ -303,6 +307,12 @@ describe('resilience: kill and restart the operator', { timeout: 600_000 }, () =
       120_000,
       1000,
     );
-    for (const kind of CHILD_KINDS) expect(f.list(kind).length, kind).toBe(N);
+    for (const kind of CHILD_KINDS) {
+      const children = f.list(kind);
+      // many-00's earlier message keeps its ConfigMap while its old ReplicaSet is kept.
+      expect(children.length, kind).toBe(kind === 'configmap' ? N + 1 : N);
+      const owners = children.map((c) => c.metadata.ownerReferences?.find((r) => r.controller)?.uid);
+      expect(new Set(owners).size, `${kind}: every HelloService has its own`).toBe(N);
+    }
   });
 });
