@@ -211,7 +211,7 @@ describe('hello-operator on a real cluster', () => {
     expect(events.every((e) => e.reportingController === 'hello.operators.dev/hello-operator')).toBe(true);
     // One Event for every child created (an Event is an API write), the kinds in a fixed order.
     expect(events.filter((e) => e.reason === 'Created').map((e) => e.note)).toEqual([
-      'Created ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello".',
+      `Created ServiceAccount, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello" and ConfigMap ${JSON.stringify(shared.configMap('hello')?.metadata.name)}.`,
     ]);
   });
 
