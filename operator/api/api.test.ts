@@ -90,7 +90,7 @@ describe('the CRD', () => {
 
   it('has the printer columns kubectl get shows', () => {
     const columns = version.additionalPrinterColumns.map((c: { name: string }) => c.name);
-    expect(columns).toEqual(['Ready', 'Reason', 'Replicas', 'URL', 'Message', 'Age']);
+    expect(columns).toEqual(['Ready', 'Reason', 'Replicas', 'URL', 'Revision', 'Message', 'Age']);
     for (const c of version.additionalPrinterColumns) {
       const path = c.jsonPath as string;
       if (path.startsWith('.status.') && !path.includes('conditions')) {

@@ -108,6 +108,13 @@ export function crd(): Record<string, unknown> {
             },
             { name: 'URL', type: 'string', jsonPath: '.status.url', description: 'Where it is reachable' },
             {
+              name: 'Revision',
+              type: 'string',
+              jsonPath: '.status.latestReadyRevision',
+              description: 'The revision serving: the newest whose pods were all ready',
+              priority: 1,
+            },
+            {
               name: 'Message',
               type: 'string',
               jsonPath: '.status.messagePreview',

@@ -559,6 +559,39 @@ export const specSchema: SchemaNode = {
   ],
 };
 
+/** How many revisions status.revisions keeps (the newest first). */
+export const REVISION_HISTORY = 5;
+
+const revisionName = (description: string): SchemaNode => ({ type: 'string', description, maxLength: 63 });
+
+const revision: SchemaNode = {
+  type: 'object',
+  tsName: 'RevisionStatus',
+  description: 'One revision: a message and an image, as the pods of one ReplicaSet run them.',
+  required: ['name', 'image', 'messageDigest', 'created', 'ready'],
+  properties: {
+    name: revisionName('The name of the revision, also the name of its ConfigMap.'),
+    image: { type: 'string', description: 'The workload image.', maxLength: 512 },
+    messageDigest: {
+      type: 'string',
+      description: 'The SHA-256 of the message (hex, the first 16 digits).',
+      maxLength: 16,
+    },
+    messagePreview: {
+      type: 'string',
+      description: 'The first line of the message, cut short.',
+      maxLength: 256,
+    },
+    created: { type: 'string', format: 'date-time', description: 'When the operator first applied it.' },
+    ready: { type: 'boolean', description: 'Whether every pod of it was ready at some point.' },
+    reason: {
+      type: 'string',
+      description: 'Why it did not become ready (the Stalled reason), while it is not.',
+      maxLength: 1024,
+    },
+  },
+};
+
 const condition: SchemaNode = {
   type: 'object',
   tsName: 'Condition',
@@ -568,8 +601,9 @@ const condition: SchemaNode = {
     type: {
       type: 'string',
       description:
-        'Ready (the summary), Available, Progressing, Degraded, Monitoring (when spec.monitoring.enabled), ' +
-        'or Paused (while the hello.operators.dev/paused annotation is "true").',
+        'Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled (the kstatus ' +
+        'convention), Monitoring (when spec.monitoring.enabled), or Paused (while the ' +
+        'hello.operators.dev/paused annotation is "true").',
       maxLength: 316,
     },
     status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
@@ -629,11 +663,21 @@ export const statusSchema: SchemaNode = {
       description: 'The first line of the message, cut short, for `kubectl get`.',
       maxLength: 256,
     },
+    latestCreatedRevision: revisionName('The revision of the current spec (message and image).'),
+    latestReadyRevision: revisionName(
+      'The newest revision whose pods were all ready: what serves while a newer one rolls out or is stuck.',
+    ),
+    revisions: {
+      type: 'array',
+      description: `The last ${REVISION_HISTORY} revisions, the newest first.`,
+      maxItems: REVISION_HISTORY,
+      items: revision,
+    },
     conditions: {
       type: 'array',
       description:
-        'Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled; ' +
-        'Paused while the hello.operators.dev/paused annotation is "true".',
+        'Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled; Monitoring when ' +
+        'spec.monitoring.enabled; Paused while the hello.operators.dev/paused annotation is "true".',
       maxItems: 16,
       listMapKeys: ['type'],
       items: condition,

@@ -302,9 +302,27 @@ export interface DefaultedHelloServiceSpec {
   rollout: DefaultedRolloutSettings;
 }
 
+/** One revision: a message and an image, as the pods of one ReplicaSet run them. */
+export interface RevisionStatus {
+  /** The name of the revision, also the name of its ConfigMap. */
+  name: string;
+  /** The workload image. */
+  image: string;
+  /** The SHA-256 of the message (hex, the first 16 digits). */
+  messageDigest: string;
+  /** The first line of the message, cut short. */
+  messagePreview?: string;
+  /** When the operator first applied it. */
+  created: string;
+  /** Whether every pod of it was ready at some point. */
+  ready: boolean;
+  /** Why it did not become ready (the Stalled reason), while it is not. */
+  reason?: string;
+}
+
 /** One aspect of the HelloService's state (metav1.Condition). */
 export interface Condition {
-  /** Ready (the summary), Available, Progressing, Degraded, Monitoring (when spec.monitoring.enabled), or Paused (while the hello.operators.dev/paused annotation is "true"). */
+  /** Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled (the kstatus convention), Monitoring (when spec.monitoring.enabled), or Paused (while the hello.operators.dev/paused annotation is "true"). */
   type: string;
   /** True, False or Unknown. */
   status: 'True' | 'False' | 'Unknown';
@@ -332,6 +350,12 @@ export interface HelloServiceStatus {
   url?: string;
   /** The first line of the message, cut short, for `kubectl get`. */
   messagePreview?: string;
-  /** Ready (the summary), Available, Progressing and Degraded; Monitoring when spec.monitoring.enabled; Paused while the hello.operators.dev/paused annotation is "true". */
+  /** The revision of the current spec (message and image). */
+  latestCreatedRevision?: string;
+  /** The newest revision whose pods were all ready: what serves while a newer one rolls out or is stuck. */
+  latestReadyRevision?: string;
+  /** The last 5 revisions, the newest first. */
+  revisions?: RevisionStatus[];
+  /** Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled; Monitoring when spec.monitoring.enabled; Paused while the hello.operators.dev/paused annotation is "true". */
   conditions?: Condition[];
 }

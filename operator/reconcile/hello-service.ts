@@ -10,6 +10,7 @@ import { type ReconcileContext, ReconcileError } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS, type ChildKind, desired, statusURL } from '../resources/children.ts';
 import { childName } from '../resources/names.ts';
+import { revisionOf } from '../resources/revision.ts';
 import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './apply-children.ts';
 import { ChildWrites, listOf, type RecordEvent, reportChanges } from './changes.ts';
 import { checkCluster } from './checks.ts';
@@ -21,6 +22,7 @@ import {
   observeDeployment,
   type StatusDraft,
   setMonitoring,
+  setRevision,
   setSpecFields,
 } from './status.ts';
 
@@ -64,6 +66,7 @@ export async function reconcileHelloService(
       children,
     );
     await applyChildren(deps, plan, children, writes);
+    setRevision(run.draft, revisionOf(hs, deps.settings));
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
     const configMap = wanted.find((c) => c.kind.kind === 'ConfigMap')?.body.metadata.name ?? '';
     const pruned = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);

@@ -8,7 +8,7 @@ import type { ReconcileResult, Reconciler } from '../controller/index.ts';
 import { errorReason } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { configMapName } from '../resources/configmap.ts';
-import { hello } from '../resources/fixtures.ts';
+import { hello, settings } from '../resources/fixtures.ts';
 import { apiError, FakeCluster } from './fake-cluster-testing.ts';
 import { createReconciler, PAUSED_ANNOTATION, RECONCILE_AT_ANNOTATION } from './shell.ts';
 import { condition } from './status.ts';
@@ -120,7 +120,7 @@ const WAVE_0 = [
   'apply NetworkPolicy',
 ];
 /** The name of the ConfigMap of `message` (named by its content: resources/configmap.ts). */
-const cm = (message = 'Hello, world!') => JSON.stringify(configMapName(hello({ message })));
+const cm = (message = 'Hello, world!') => JSON.stringify(configMapName(hello({ message }), settings));
 const CREATED_ALL = `Normal Created: Created ServiceAccount, Deployment, Service, PodDisruptionBudget and NetworkPolicy "hello" and ConfigMap ${cm()}.`;
 const NEW_MESSAGE_EVENTS = [
   `Normal Created: Created ConfigMap ${cm('Bonjour')}.`,

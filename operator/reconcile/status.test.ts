@@ -11,6 +11,7 @@ import {
   pausedStatus,
   sameStatus,
   setMonitoring,
+  setRevision,
   setSpecFields,
 } from './status.ts';
 
@@ -327,5 +328,62 @@ describe('Reconciling and Stalled (the kstatus convention)', () => {
     );
     markFailed(d, 'InvalidSpec', 'bad', true);
     expect(condition(finishStatus(d), 'Degraded')?.reason).toBe('InvalidSpec');
+  });
+});
+
+describe('revisions', () => {
+  const rev = (name: string) => ({
+    name,
+    image: 'img:1',
+    messageDigest: '0123456789abcdef',
+    messagePreview: name,
+  });
+  const statusFor = (name: string, dep: DeploymentView, previous?: HelloServiceStatus, now = T0) => {
+    const d = newStatus({ generation: 1, now, previous });
+    setRevision(d, rev(name));
+    observeDeployment(d, dep);
+    return finishStatus(d);
+  };
+  const rolling = deployment({ updated: 1 });
+  const stuck = deployment({
+    updated: 1,
+    conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'x' }],
+  });
+
+  it('a new revision is created, not ready, while the previous one stays the ready one', () => {
+    const a = statusFor('a', deployment({}));
+    expect(a).toMatchObject({ latestCreatedRevision: 'a', latestReadyRevision: 'a' });
+    const b = statusFor('b', rolling, a, T1);
+    expect(b).toMatchObject({ latestCreatedRevision: 'b', latestReadyRevision: 'a' });
+    expect(b.revisions?.map((r) => [r.name, r.ready, r.created])).toEqual([
+      ['b', false, '2026-01-01T10:05:00Z'],
+      ['a', true, '2026-01-01T10:00:00Z'],
+    ]);
+  });
+
+  it('a stuck revision says why; the ready one keeps serving', () => {
+    const a = statusFor('a', deployment({}));
+    const b = statusFor('b', stuck, a, T1);
+    expect(b.latestReadyRevision).toBe('a');
+    expect(b.revisions?.[0]).toMatchObject({ name: 'b', ready: false, reason: 'ProgressDeadlineExceeded' });
+  });
+
+  it('keeps the newest few, the current first; going back to an earlier spec moves it first again', () => {
+    let s: HelloServiceStatus | undefined;
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) s = statusFor(name, deployment({}), s);
+    expect(s?.revisions?.map((r) => r.name)).toEqual(['f', 'e', 'd', 'c', 'b']);
+    const back = statusFor('c', deployment({}), s, T1);
+    expect(back.revisions?.map((r) => r.name)).toEqual(['c', 'f', 'e', 'd', 'b']);
+    expect(back.revisions?.[0]?.created).toBe('2026-01-01T10:00:00Z');
+  });
+
+  it('a reconcile that applied nothing keeps what the status said', () => {
+    const a = statusFor('a', deployment({}));
+    const d = newStatus({ generation: 2, now: T1, previous: a });
+    markFailed(d, 'IngressClassNotFound', 'no class', true);
+    observeDeployment(d, deployment({}));
+    const s = finishStatus(d);
+    expect(s).toMatchObject({ latestCreatedRevision: 'a', latestReadyRevision: 'a' });
+    expect(s.revisions).toEqual(a.revisions);
   });
 });

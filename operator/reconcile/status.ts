@@ -11,9 +11,11 @@
 // lastTransitionTime changes only when a condition's status changes, so a status computed twice
 // from the same world is identical, and the controller writes it only when it differs.
 import { messagePreview } from '../api/message.ts';
-import type { Condition, HelloServiceStatus } from '../api/types.ts';
+import { REVISION_HISTORY } from '../api/schema.ts';
+import type { Condition, HelloServiceStatus, RevisionStatus } from '../api/types.ts';
 import { canonicalJSON } from '../kube/canonical-json.ts';
 import { rfc3339 } from '../kube/time.ts';
+import type { Revision } from '../resources/revision.ts';
 
 export type ConditionType =
   | 'Ready'
@@ -54,6 +56,11 @@ export type StatusDraft = {
   readyReplicas: number | undefined;
   url: string | undefined;
   messagePreview: string | undefined;
+  /** The revision the children were just applied for (undefined: not applied in this reconcile). */
+  revision: Revision | undefined;
+  latestCreatedRevision: string | undefined;
+  latestReadyRevision: string | undefined;
+  revisions: readonly RevisionStatus[];
 };
 
 export function newStatus(options: {
@@ -71,7 +78,16 @@ export function newStatus(options: {
     readyReplicas: options.previous?.readyReplicas,
     url: options.previous?.url,
     messagePreview: options.previous?.messagePreview,
+    revision: undefined,
+    latestCreatedRevision: options.previous?.latestCreatedRevision,
+    latestReadyRevision: options.previous?.latestReadyRevision,
+    revisions: options.previous?.revisions ?? [],
   };
+}
+
+/** The children of `revision` were applied: it is the latest created. */
+export function setRevision(d: StatusDraft, revision: Revision): void {
+  d.revision = revision;
 }
 
 export function markAvailable(d: StatusDraft, reason: string, message: string): void {
@@ -282,8 +298,43 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (d.replicas !== undefined) status.replicaSummary = `${d.readyReplicas ?? 0}/${d.replicas}`;
   if (d.url !== undefined) status.url = d.url;
   if (d.messagePreview !== undefined) status.messagePreview = d.messagePreview;
+  Object.assign(status, revisionFields(d, verdicts));
   status.conditions = conditions;
   return status;
+}
+
+/**
+ * latestCreatedRevision, latestReadyRevision and the history (newest first, REVISION_HISTORY long):
+ * a revision is ready once the Deployment has rolled every pod onto it and they are available; one
+ * that is not, while the HelloService is Stalled, carries the reason.
+ */
+function revisionFields(
+  d: StatusDraft,
+  v: Map<ConditionType, Verdict>,
+): Pick<HelloServiceStatus, 'latestCreatedRevision' | 'latestReadyRevision' | 'revisions'> {
+  const out: Pick<HelloServiceStatus, 'latestCreatedRevision' | 'latestReadyRevision' | 'revisions'> = {};
+  if (d.latestCreatedRevision !== undefined) out.latestCreatedRevision = d.latestCreatedRevision;
+  if (d.latestReadyRevision !== undefined) out.latestReadyRevision = d.latestReadyRevision;
+  if (d.revisions.length > 0) out.revisions = [...d.revisions];
+  const current = d.revision;
+  if (!current) return out;
+  const rolledOut = v.get('Available')?.status === 'True' && v.get('Progressing')?.status === 'False';
+  const stalled = v.get('Stalled');
+  const before = d.revisions.find((r) => r.name === current.name);
+  const entry: RevisionStatus = {
+    name: current.name,
+    image: current.image,
+    messageDigest: current.messageDigest,
+    messagePreview: current.messagePreview,
+    created: before?.created ?? d.now,
+    ready: (before?.ready ?? false) || rolledOut,
+  };
+  if (!entry.ready && stalled?.status === 'True') entry.reason = stalled.reason;
+  out.latestCreatedRevision = current.name;
+  if (rolledOut) out.latestReadyRevision = current.name;
+  // The current one first (also when it is an earlier one again: a rollback by spec).
+  out.revisions = [entry, ...d.revisions.filter((r) => r.name !== current.name)].slice(0, REVISION_HISTORY);
+  return out;
 }
 
 function deriveStalled(v: Map<ConditionType, Verdict>): Verdict {

@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { DefaultedHelloService } from '../api/types.ts';
 import { childMeta } from './meta.ts';
-import { childName, MESSAGES_KEY } from './names.ts';
+import { MESSAGES_KEY } from './names.ts';
+import { revisionOf } from './revision.ts';
 import type { OperatorSettings } from './settings.ts';
-
-/** Hex digits of the content hash in a ConfigMap's name: 40 bits, no clash among a few revisions. */
-const NAME_HASH_LENGTH = 10;
 
 /** What the pods of the HelloService's current revision read: the message as MESSAGES. */
 function configData(hs: DefaultedHelloService): Record<string, string> {
@@ -22,19 +20,13 @@ function configHash(data: Record<string, string>): string {
 }
 
 /**
- * The name of the current message's ConfigMap: the child name and a hash of it and the content, as
- * kustomize's configMapGenerator names them. A new message is a new ConfigMap; the old one stays as
- * long as a ReplicaSet of the Deployment refers to it, so a pod of an earlier revision that
- * restarts still gets its own message. At most 63 characters, a DNS-1035 label like every child
- * name: the child name is cut, and the hash covers all of it, so two HelloServices never share one.
+ * The name of the ConfigMap of the current revision (message and image): the revision's name, as
+ * kustomize's configMapGenerator names by content. A new revision is a new ConfigMap; the old one
+ * stays as long as a ReplicaSet of the Deployment refers to it, so a pod of an earlier revision that
+ * restarts still gets its own message.
  */
-export function configMapName(hs: DefaultedHelloService): string {
-  const name = childName(hs.metadata.name);
-  const hash = createHash('sha256')
-    .update(`${name}\0${messageHash(hs)}`)
-    .digest('hex');
-  const prefix = name.slice(0, 63 - NAME_HASH_LENGTH - 1).replace(/-+$/, '');
-  return `${prefix}-${hash.slice(0, NAME_HASH_LENGTH)}`;
+export function configMapName(hs: DefaultedHelloService, settings: OperatorSettings): string {
+  return revisionOf(hs, settings).name;
 }
 
 /** The hash of the message's ConfigMap data: the pod template's config-hash annotation. */
@@ -47,7 +39,7 @@ export function buildConfigMap(hs: DefaultedHelloService, settings: OperatorSett
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { ...childMeta(hs, settings), name: configMapName(hs) },
+    metadata: { ...childMeta(hs, settings), name: configMapName(hs, settings) },
     // Immutable: never changed once written (the API refuses any change of its data), and the
     // kubelet stops watching it.
     immutable: true,

@@ -49,7 +49,7 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
       { name: 'PORT', value: String(spec.port) },
       {
         name: MESSAGES_KEY,
-        valueFrom: { configMapKeyRef: { name: configMapName(hs), key: MESSAGES_KEY } },
+        valueFrom: { configMapKeyRef: { name: configMapName(hs, settings), key: MESSAGES_KEY } },
       },
       { name: 'TMPDIR', value: '/tmp' },
     ],
