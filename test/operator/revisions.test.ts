@@ -1,0 +1,149 @@
+// Revisions on a real node: a change whose rollout cannot progress (a message and an image nothing
+// can pull) keeps the previous revision serving, through the Ingress and in a pod that restarts
+// meanwhile, and says so: in the status (which revision serves, which failed and why) and to kstatus.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { tool } from '../cluster/cli.ts';
+import { failures, runLoad } from '../e2e/load.ts';
+import { parseServed } from '../e2e/message-rollout.ts';
+import { type Fixture, setUp } from './ha-fixture.ts';
+import { eventually, helloService, must, type Obj, sleep } from './operator-process.ts';
+
+const A = 'Revision A ✓\nserving on\n';
+const B = 'Revision B: never served\n';
+
+type Revision = { name: string; ready: boolean; reason?: string; messagePreview?: string };
+
+describe('revisions: a stuck rollout keeps the last ready revision serving', () => {
+  const adminPath = inject('kubeconfig');
+  const ingress = inject('ingressAddress');
+  let f: Fixture;
+  const podsOf = (name: string) =>
+    (
+      JSON.parse(
+        must(f.kubectl, [
+          '-n',
+          f.ns,
+          'get',
+          'pods',
+          '-l',
+          `app.kubernetes.io/instance=${name}`,
+          '-o',
+          'json',
+        ]),
+      ) as { items: (Obj & { metadata: { deletionTimestamp?: string } })[] }
+    ).items.filter((p) => !p.metadata.deletionTimestamp);
+  const isReady = (p: Obj) =>
+    (p.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    );
+
+  beforeAll(async () => {
+    f = await setUp(adminPath, 'rev');
+    await f.start();
+  });
+  afterAll(async () => {
+    await f?.teardown();
+  });
+
+  it('A → B (stuck): A keeps serving, a restarted A pod serves A, the status and kstatus say B failed', async () => {
+    const host = `rev.${f.ns}.test`;
+    must(
+      f.kubectl,
+      ['apply', '-n', f.ns, '-f', '-'],
+      JSON.stringify(
+        helloService('rev', { message: A, replicas: 2, ingress: { host, className: 'traefik' } }),
+      ),
+    );
+    const readyA = await eventually('A Ready', () => {
+      const hs = f.get('hs', 'rev');
+      const ready = (hs?.status?.conditions as { type: string; status: string }[] | undefined)?.find(
+        (c) => c.type === 'Ready',
+      );
+      return ready?.status === 'True' && hs?.status?.observedGeneration === hs?.metadata.generation
+        ? hs
+        : undefined;
+    });
+    const revisionA = readyA.status?.latestReadyRevision as string;
+    expect(revisionA).toBe(readyA.status?.latestCreatedRevision);
+    // Through the Ingress before the change, so the load starts on a route that works.
+    await eventually('the Ingress to route', async () => {
+      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
+      return r?.status === 200 ? true : undefined;
+    });
+
+    const stop = new AbortController();
+    const load = runLoad(
+      { address: ingress, host, path: '/', accept: 'application/json' },
+      { rate: 20, concurrency: 4, maxMs: 240_000, signal: stop.signal },
+    );
+    try {
+      must(f.kubectl, [
+        '-n',
+        f.ns,
+        'patch',
+        'hs',
+        'rev',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          spec: {
+            message: B,
+            image: 'localhost/hello-does-not-exist:1',
+            rollout: { progressDeadlineSeconds: 10 },
+          },
+        }),
+      ]);
+      const stalled = await eventually(
+        'kstatus Failed',
+        async () => {
+          const json = must(f.kubectl, ['get', 'hs', 'rev', '-n', f.ns, '-o', 'json']);
+          const r = await tool(adminPath, 'kstatus', [], json);
+          const verdict = JSON.parse(r.stdout) as { status: string; message: string };
+          return verdict.status === 'Failed' ? { verdict, hs: JSON.parse(json) as Obj } : undefined;
+        },
+        120_000,
+      );
+      expect(stalled.verdict.message).toMatch(/made no progress in time/);
+      const status = stalled.hs.status ?? {};
+      expect(status.latestReadyRevision).toBe(revisionA);
+      expect(status.latestCreatedRevision).not.toBe(revisionA);
+      const [b, a] = status.revisions as Revision[];
+      expect(b).toMatchObject({
+        name: status.latestCreatedRevision,
+        ready: false,
+        reason: 'ProgressDeadlineExceeded',
+      });
+      expect(a).toMatchObject({ name: revisionA, ready: true });
+
+      // An old pod restarts meanwhile (deleted here; a node drain or a crash does the same): its
+      // replacement belongs to A's ReplicaSet and must serve A, byte for byte.
+      const oldPods = podsOf('rev').filter(
+        (p) => isReady(p) && p.spec?.containers?.[0]?.image !== 'localhost/hello-does-not-exist:1',
+      );
+      expect(oldPods.length).toBe(2);
+      const victim = oldPods[0]?.metadata.name ?? '';
+      must(f.kubectl, ['-n', f.ns, 'delete', 'pod', victim, '--wait=false']);
+      const replacement = await eventually('a ready replacement of the A pod', () =>
+        podsOf('rev').find(
+          (p) =>
+            isReady(p) &&
+            !oldPods.some((o) => o.metadata.name === p.metadata.name) &&
+            p.spec?.containers?.[0]?.image !== 'localhost/hello-does-not-exist:1',
+        ),
+      );
+      const ip = replacement.status?.podIP as string;
+      const [answer] = await runLoad(
+        { address: `${ip}:8080`, path: '/', accept: 'application/json' },
+        { rate: 0, concurrency: 1, maxMs: 1 },
+      );
+      expect(parseServed(answer?.body)?.message).toBe(A);
+      await sleep(3000);
+    } finally {
+      stop.abort();
+    }
+    const samples = await load;
+    expect(samples.length).toBeGreaterThan(100);
+    expect(failures(samples)).toEqual([]);
+    expect(samples.every((s) => parseServed(s.body)?.message === A)).toBe(true);
+  });
+});
