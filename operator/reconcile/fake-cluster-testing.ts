@@ -74,6 +74,11 @@ export class FakeCluster {
     return stored;
   }
 
+  /** Puts `obj` back exactly as it was (its resourceVersion too): a cache that has not caught up. */
+  restore(obj: KubeObject): void {
+    this.objects.set(keyOf(obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? ''), clone(obj));
+  }
+
   /** Changes an object as a person or another controller would (no record of it as our write). */
   edit(kind: string, change: (obj: KubeObject) => void, name = 'hello'): void {
     const obj = clone(this.get(kind, name));

@@ -206,6 +206,24 @@ const rows: Row[] = [
     ],
   },
   {
+    name: 'a cache that has not caught up with our last status write: compared with that write, not the stale status',
+    given: [
+      reconciled(),
+      edited('Deployment', (dep) => Object.assign(dep.spec as object, { revisionHistoryLimit: 1 })),
+      async (f, reconcile) => {
+        const stale = structuredClone(f.get(KIND));
+        await reconcileOnce(reconcile, f); // puts the Deployment back: Ready=False/RollingOut written
+        if (stale) f.restore(stale); // the cache still shows the Ready status from before
+        f.rollOut();
+        f.clearRecords();
+      },
+    ],
+    // Ready again is the same status the stale cache shows; the object holds RollingOut.
+    writes: ['status Ready=True/Ready'],
+    events: [],
+    conditions: { Ready: 'True/Ready' },
+  },
+  {
     name: 'a reconcile-at annotation forces every apply; none changes anything, so no Event',
     given: [reconciled(), annotated({ [RECONCILE_AT_ANNOTATION]: 'now' })],
     writes: [...WAVE_0, 'apply Deployment'],

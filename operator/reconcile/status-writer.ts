@@ -20,8 +20,8 @@ export class StatusWriter {
   }
 
   /**
-   * Writes `status` unless the object (`live`, from the cache) already has it, or we wrote it and
-   * the cache has not moved past that write. Resolves whether it wrote. An object deleted
+   * Writes `status` unless the object already holds it: `live` from the cache, or our own last
+   * write when the cache has not caught up with it yet. Resolves whether it wrote. An object deleted
    * meanwhile has nothing left to report on: not an error.
    */
   async writeIfChanged(
@@ -30,16 +30,15 @@ export class StatusWriter {
     status: HelloServiceStatus,
     signal: AbortSignal,
   ): Promise<boolean> {
-    if (sameStatus(status, (live.status ?? undefined) as HelloServiceStatus | undefined)) return false;
     const uid = live.metadata?.uid ?? '';
     const last = this.#written.get(req.key);
-    if (
-      last?.uid === uid &&
-      sameStatus(status, last.value) &&
-      !newer(live.metadata?.resourceVersion, last.resourceVersion)
-    ) {
-      return false;
-    }
+    // What the object holds now: our last write while the cache has not caught up with it (the
+    // cache would otherwise make a status we replaced look current), else what the cache shows.
+    const current =
+      last?.uid === uid && !newer(live.metadata?.resourceVersion, last.resourceVersion)
+        ? last.value
+        : ((live.status ?? undefined) as HelloServiceStatus | undefined);
+    if (sameStatus(status, current)) return false;
     try {
       const result = await this.#writer.applyStatus(
         this.#info,
