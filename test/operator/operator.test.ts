@@ -165,7 +165,8 @@ describe('hello-operator on a real cluster', () => {
       'poddisruptionbudget',
       'networkpolicy',
     ]) {
-      const child = get(kind, 'hello');
+      // The ConfigMap is the revision's, named by its content; the others share the name.
+      const child = kind === 'configmap' ? shared.configMap('hello') : get(kind, 'hello');
       expect(child, kind).toBeDefined();
       expect(child?.metadata.ownerReferences).toEqual([
         expect.objectContaining({
