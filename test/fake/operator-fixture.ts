@@ -82,7 +82,12 @@ export async function setUpFake(adminPath: string, prefix: string): Promise<Fake
         `${names.length} HelloServices Ready with ${JSON.stringify(message)}`,
         () => {
           const hss = new Map(list('hs').map((h) => [h.metadata.name, h]));
-          const configMaps = new Map(list('configmap').map((c) => [c.metadata.name, c]));
+          // Each message has a ConfigMap of its own (named by its revision), labelled with its HelloService.
+          const configMaps = list('configmap');
+          const messages = (name: string) =>
+            configMaps
+              .filter((c) => c.metadata.labels?.['app.kubernetes.io/instance'] === name)
+              .map((c) => (c.data as Record<string, string> | undefined)?.MESSAGES);
           const services = new Set(list('service').map((s) => s.metadata.name));
           return names.every((name) => {
             const h = hss.get(name);
@@ -92,7 +97,7 @@ export async function setUpFake(adminPath: string, prefix: string): Promise<Fake
             return (
               h?.status?.observedGeneration === h?.metadata.generation &&
               (isReady === true || !ready) &&
-              (configMaps.get(name)?.data as Record<string, string> | undefined)?.MESSAGES === message &&
+              messages(name).includes(message) &&
               services.has(name)
             );
           });
