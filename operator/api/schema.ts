@@ -564,6 +564,12 @@ export const REVISION_HISTORY = 5;
 
 const revisionName = (description: string): SchemaNode => ({ type: 'string', description, maxLength: 63 });
 
+const messagePreviewOf = (what: string): SchemaNode => ({
+  type: 'string',
+  description: `The first line of the message, cut short${what}.`,
+  maxLength: 256,
+});
+
 const revision: SchemaNode = {
   type: 'object',
   tsName: 'RevisionStatus',
@@ -577,11 +583,7 @@ const revision: SchemaNode = {
       description: 'The SHA-256 of the message (hex, the first 16 digits).',
       maxLength: 16,
     },
-    messagePreview: {
-      type: 'string',
-      description: 'The first line of the message, cut short.',
-      maxLength: 256,
-    },
+    messagePreview: messagePreviewOf(''),
     created: { type: 'string', format: 'date-time', description: 'When the operator first applied it.' },
     ready: { type: 'boolean', description: 'Whether every pod of it was ready at some point.' },
     reason: {
@@ -658,11 +660,7 @@ export const statusSchema: SchemaNode = {
       description: 'Where the service is reachable: the Ingress URL, else the in-cluster Service URL.',
       maxLength: 2048,
     },
-    messagePreview: {
-      type: 'string',
-      description: 'The first line of the message, cut short, for `kubectl get`.',
-      maxLength: 256,
-    },
+    messagePreview: messagePreviewOf(', for `kubectl get`'),
     latestCreatedRevision: revisionName('The revision of the current spec (message and image).'),
     latestReadyRevision: revisionName(
       'The newest revision whose pods were all ready: what serves while a newer one rolls out or is stuck.',

@@ -47,6 +47,14 @@ function deployment(over: {
   };
 }
 
+/** The Deployment controller's verdict on a rollout that made no progress in time. */
+const PAST_DEADLINE = {
+  type: 'Progressing',
+  status: 'False',
+  reason: 'ProgressDeadlineExceeded',
+  message: 'timed out.',
+};
+
 function statusOf(dep: DeploymentView | undefined, previous?: HelloServiceStatus, now = T0, generation = 3) {
   const d = newStatus({ generation, now, previous });
   setSpecFields(d, { url: 'http://hello.default.svc:80/', message: 'Hello, world!\nsecond line' });
@@ -112,10 +120,7 @@ describe('status', () => {
     const stuck = statusOf(
       deployment({
         updated: 1,
-        conditions: [
-          { type: 'Available', status: 'True' },
-          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out.' },
-        ],
+        conditions: [{ type: 'Available', status: 'True' }, PAST_DEADLINE],
       }),
     );
     expect(condition(stuck, 'Degraded')).toMatchObject({
@@ -290,9 +295,7 @@ describe('Reconciling and Stalled (the kstatus convention)', () => {
     const s = statusOf(
       deployment({
         updated: 1,
-        conditions: [
-          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' },
-        ],
+        conditions: [PAST_DEADLINE],
       }),
     );
     expect(condition(s, 'Stalled')).toMatchObject({ status: 'True', reason: 'ProgressDeadlineExceeded' });
@@ -321,9 +324,7 @@ describe('Reconciling and Stalled (the kstatus convention)', () => {
     observeDeployment(
       d,
       deployment({
-        conditions: [
-          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'x' },
-        ],
+        conditions: [PAST_DEADLINE],
       }),
     );
     markFailed(d, 'InvalidSpec', 'bad', true);
@@ -347,7 +348,7 @@ describe('revisions', () => {
   const rolling = deployment({ updated: 1 });
   const stuck = deployment({
     updated: 1,
-    conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'x' }],
+    conditions: [PAST_DEADLINE],
   });
 
   it('a new revision is created, not ready, while the previous one stays the ready one', () => {

@@ -96,22 +96,16 @@ build_etcd() {
   install_into "$(cache_dir_of etcd)" out
 }
 
-build_pause() {
-  have pause && { log "pause $PAUSE_VERSION: cached"; return; }
-  log "pause $PAUSE_VERSION: building"
+# A Go program of ours (a folder beside this script, pinned by its go.mod): the pause image's
+# binary, and kstatus (ten lines around sigs.k8s.io/cli-utils's status.Compute, what Flux, kpt and
+# Helm 4 compute).
+build_ours() {
+  local name=$1 version=$2
+  have "$name" && { log "$name $version: cached"; return; }
+  log "$name $version: building"
   local out; out=$(mktemp -d)
-  (cd "$HERE/pause" && run_logged pause go build -trimpath -ldflags "-s -w" -o "$out/pause" .)
-  install_into "$(cache_dir_of pause)" "$out"
-}
-
-# kstatus: our ten-line program around sigs.k8s.io/cli-utils's status.Compute (what Flux, kpt and
-# Helm 4 compute), pinned by its go.mod and go.sum.
-build_kstatus() {
-  have kstatus && { log "kstatus $KSTATUS_VERSION: cached"; return; }
-  log "kstatus $KSTATUS_VERSION: building"
-  local out; out=$(mktemp -d)
-  (cd "$HERE/kstatus" && run_logged kstatus go build -trimpath -ldflags "-s -w" -o "$out/kstatus" .)
-  install_into "$(cache_dir_of kstatus)" "$out"
+  (cd "$HERE/$name" && run_logged "$name" go build -trimpath -ldflags "-s -w" -o "$out/$name" .)
+  install_into "$(cache_dir_of "$name")" "$out"
 }
 
 # Plain `go install module/cmd@version` into the cache.
@@ -208,7 +202,7 @@ for piece in "${pieces[@]}"; do
     debs) build_debs ;;
     kubernetes) build_kubernetes ;;
     etcd) build_etcd ;;
-    pause) build_pause ;;
+    pause) build_ours pause "$PAUSE_VERSION" ;;
     coredns) go_install coredns github.com/coredns/coredns "$COREDNS_VERSION" ;;
     metrics-server) go_install metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server "$METRICS_SERVER_VERSION" ;;
     kwok) go_install kwok "sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl" "$KWOK_VERSION" kwok kwokctl ;;
@@ -219,7 +213,7 @@ for piece in "${pieces[@]}"; do
     actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     prometheus) build_prometheus ;;
     prometheus-operator) build_prometheus_operator ;;
-    kstatus) build_kstatus ;;
+    kstatus) build_ours kstatus "$KSTATUS_VERSION" ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"
