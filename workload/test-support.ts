@@ -43,10 +43,20 @@ afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function spawnWorkload(env: Record<string, string>): ChildProcess {
+/** The user tests run the workload as when they need one without privileges, as in a pod. */
+export const UNPRIVILEGED_ID = 65534;
+
+export interface SpawnOptions {
+  /** Run as UNPRIVILEGED_ID when the tests run as root (they already are unprivileged otherwise). */
+  unprivileged?: boolean;
+}
+
+function spawnWorkload(env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
+  const dropRoot = options.unprivileged === true && process.getuid?.() === 0;
   return spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: freshTmpDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(dropRoot ? { uid: UNPRIVILEGED_ID, gid: UNPRIVILEGED_ID } : {}),
   });
 }
 
@@ -101,8 +111,9 @@ export async function startWorkload(env: Record<string, string> = {}): Promise<R
 /** Runs the workload expecting it to stop by itself (e.g. on bad config); returns its output. */
 export function runUntilExit(
   env: Record<string, string>,
+  options: SpawnOptions = {},
 ): Promise<Exit & { stdout: string; stderr: string }> {
-  const proc = spawnWorkload(env);
+  const proc = spawnWorkload(env, options);
   let stdout = '';
   let stderr = '';
   proc.stdout?.on('data', (d: Buffer) => {
