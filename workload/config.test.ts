@@ -14,6 +14,7 @@ describe('parseConfig', () => {
       scratchMaxTotalBytes: 16 * 1024 * 1024,
       scratchMaxItems: 1024,
       workMaxMs: 1000,
+      workMaxConcurrent: 0,
       version: '1.0.0',
     });
   });
@@ -30,6 +31,7 @@ describe('parseConfig', () => {
       SCRATCH_MAX_TOTAL_BYTES: '10',
       SCRATCH_MAX_ITEMS: '2',
       WORK_MAX_MS: '50',
+      WORK_MAX_CONCURRENT: '3',
       VERSION: 'v9',
     });
     expect(c).toMatchObject({
@@ -43,6 +45,7 @@ describe('parseConfig', () => {
       scratchMaxTotalBytes: 10,
       scratchMaxItems: 2,
       workMaxMs: 50,
+      workMaxConcurrent: 3,
       version: 'v9',
     });
   });
@@ -62,6 +65,8 @@ describe('parseConfig', () => {
     ['SCRATCH_MAX_ITEM_BYTES', '0'],
     ['SCRATCH_MAX_ITEMS', 'many'],
     ['WORK_MAX_MS', '0'],
+    ['WORK_MAX_CONCURRENT', '33'],
+    ['WORK_MAX_CONCURRENT', 'many'],
     ['VERSION', ''],
   ])('rejects %s=%j, naming the setting', (setting, value) => {
     let error: unknown;

@@ -18,10 +18,14 @@ export interface WorkloadConfig {
   scratchMaxTotalBytes: number;
   scratchMaxItems: number;
   workMaxMs: number;
+  /** /work burns running at once; 0 turns /work off. */
+  workMaxConcurrent: number;
   version: string;
 }
 
 export const DEFAULT_MESSAGE = 'Hello, world!\n';
+/** The most WORK_MAX_CONCURRENT may be: 32 burns of 10 ms slices delay a probe by about 0.3 s. */
+export const MAX_WORK_CONCURRENT = 32;
 
 export class ConfigError extends Error {
   readonly setting: string;
@@ -65,6 +69,9 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
     scratchMaxTotalBytes,
     scratchMaxItems: integer(env, 'SCRATCH_MAX_ITEMS', 1024, 1, 1_000_000),
     workMaxMs: integer(env, 'WORK_MAX_MS', 1000, 1, 60_000),
+    // Off by default: anyone who reaches the port could otherwise burn the pod's CPU. The bound
+    // keeps the probes answering: each burn holds the event loop for up to 10 ms per turn.
+    workMaxConcurrent: integer(env, 'WORK_MAX_CONCURRENT', 0, 0, MAX_WORK_CONCURRENT),
     version: nonEmpty(env, 'VERSION', fallbackVersion),
   };
 }

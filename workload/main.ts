@@ -50,6 +50,7 @@ const server = createWorkloadServer({
   logger,
   scratch: () => scratch,
   workMaxMs: config.workMaxMs,
+  workMaxConcurrent: config.workMaxConcurrent,
 });
 installShutdown({
   server,

@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Logger } from 'pino';
 import { prefersJson } from './accept.ts';
+import { Budget } from './budget.ts';
 import { burnCpu, parseWorkMs } from './cpu-work.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { type Metrics, type Route, UNMATCHED_ROUTE } from './metrics.ts';
@@ -23,6 +24,8 @@ export interface ServerDeps {
   /** Undefined until start-up has proved TMPDIR writable. */
   scratch: () => ScratchStore | undefined;
   workMaxMs: number;
+  /** /work burns running at once; 0 turns /work off. */
+  workMaxConcurrent: number;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -35,6 +38,7 @@ const NO_ITEM = 'no such scratch item (never stored, or evicted)\n';
 export function createWorkloadServer(deps: ServerDeps): Server {
   const { responses, lifecycle, metrics, logger } = deps;
   const debug = logger.isLevelEnabled('debug');
+  const workSlots = new Budget(deps.workMaxConcurrent);
 
   /** Every response ends here. */
   function done(req: IncomingMessage, route: Route, status: number, start: number): void {
@@ -177,9 +181,27 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     start: number,
     query: string,
   ): Promise<void> {
+    if (workSlots.capacity === 0) {
+      return sendText(req, res, '/work', start, 404, '/work is off (WORK_MAX_CONCURRENT=0)\n');
+    }
     const ms = parseWorkMs(query, deps.workMaxMs);
     if (typeof ms === 'string') return sendText(req, res, '/work', start, 400, `${ms}\n`);
-    await burnCpu(ms);
+    if (!workSlots.tryTake(1)) {
+      return send(
+        req,
+        res,
+        '/work',
+        start,
+        503,
+        { 'content-type': TEXT, 'retry-after': '1', ...NOSNIFF },
+        `busy: ${workSlots.capacity} /work requests run already (WORK_MAX_CONCURRENT); retry later\n`,
+      );
+    }
+    try {
+      await burnCpu(ms);
+    } finally {
+      workSlots.giveBack(1);
+    }
     sendText(req, res, '/work', start, 200, `burned ${ms} ms of CPU\n`);
   }
 

@@ -91,6 +91,7 @@ describe('graceful shutdown', () => {
       SHUTDOWN_DRAIN_SECONDS: '1',
       SHUTDOWN_TIMEOUT_SECONDS: '10',
       WORK_MAX_MS: '5000',
+      WORK_MAX_CONCURRENT: '1',
     });
     w.proc.kill('SIGTERM');
     await w.waitForLog('shutdown: draining, readiness now fails');
@@ -109,6 +110,7 @@ describe('graceful shutdown', () => {
       SHUTDOWN_DRAIN_SECONDS: '1',
       SHUTDOWN_TIMEOUT_SECONDS: '1.5',
       WORK_MAX_MS: '5000',
+      WORK_MAX_CONCURRENT: '1',
     });
     w.proc.kill('SIGTERM');
     await w.waitForLog('shutdown: draining, readiness now fails');

@@ -130,6 +130,7 @@ describe('readiness before start-up is done', () => {
       logger: pino({ level: 'silent' }),
       scratch: () => undefined,
       workMaxMs: 10,
+      workMaxConcurrent: 0,
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

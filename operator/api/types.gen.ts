@@ -122,6 +122,14 @@ export interface MonitoringSettings {
   labels?: Record<string, string>;
 }
 
+/** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+export interface WorkSettings {
+  /** Serve /work. Default false. */
+  enabled?: boolean;
+  /** How many /work requests each pod runs at once (1-32); more are refused with 503 and Retry-After, so that the probes keep answering. Default 4. */
+  maxConcurrent?: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface HelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -148,6 +156,8 @@ export interface HelloServiceSpec {
   networkPolicy?: NetworkPolicySettings;
   /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
   monitoring?: MonitoringSettings;
+  /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+  work?: WorkSettings;
 }
 
 /** Reserved CPU and memory. */
@@ -258,6 +268,14 @@ export interface DefaultedMonitoringSettings {
   labels?: Record<string, string>;
 }
 
+/** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+export interface DefaultedWorkSettings {
+  /** Serve /work. Default false. */
+  enabled: boolean;
+  /** How many /work requests each pod runs at once (1-32); more are refused with 503 and Retry-After, so that the probes keep answering. Default 4. */
+  maxConcurrent: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface DefaultedHelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -284,6 +302,8 @@ export interface DefaultedHelloServiceSpec {
   networkPolicy: DefaultedNetworkPolicySettings;
   /** A ServiceMonitor (monitoring.coreos.com/v1), so that a Prometheus run by prometheus-operator scrapes the pods' /metrics. It needs prometheus-operator's CRDs in the cluster; without them the Monitoring condition says so and nothing else changes (Ready is not affected). Absent means off. */
   monitoring?: DefaultedMonitoringSettings;
+  /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+  work?: DefaultedWorkSettings;
 }
 
 /** One aspect of the HelloService's state (metav1.Condition). */

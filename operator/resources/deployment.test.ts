@@ -114,6 +114,15 @@ describe('buildDeployment', () => {
   });
 
   it.each([
+    ['absent', {}, '0'],
+    ['switched off', { work: { enabled: false, maxConcurrent: 8 } }, '0'],
+    ['on, with the default cap', { work: { enabled: true } }, '4'],
+    ['on, with a cap of 16', { work: { enabled: true, maxConcurrent: 16 } }, '16'],
+  ])('tells the workload its /work cap (%s) through WORK_MAX_CONCURRENT, 0 being off', (_, spec, value) => {
+    expect(env(buildDeployment(hello(spec), settings), 'WORK_MAX_CONCURRENT')?.value).toBe(value);
+  });
+
+  it.each([
     ['defaults', {}, { sizeLimit: '64Mi' }],
     ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, { sizeLimit: '1Gi' }],
     [

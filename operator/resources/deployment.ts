@@ -52,6 +52,8 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
         valueFrom: { configMapKeyRef: { name: childName(hs.metadata.name), key: MESSAGES_KEY } },
       },
       { name: 'TMPDIR', value: '/tmp' },
+      // 0 turns /work off in the workload.
+      { name: 'WORK_MAX_CONCURRENT', value: String(spec.work?.enabled ? spec.work.maxConcurrent : 0) },
     ],
     resources: {
       requests: {
