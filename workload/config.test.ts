@@ -13,6 +13,10 @@ describe('parseConfig', () => {
       scratchMaxItemBytes: 65536,
       scratchMaxTotalBytes: 16 * 1024 * 1024,
       scratchMaxItems: 1024,
+      scratchMaxBytesInFlight: 4 * 1024 * 1024,
+      httpMaxConnections: 1000,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
       workMaxMs: 1000,
       workMaxConcurrent: 0,
       version: '1.0.0',
@@ -30,6 +34,10 @@ describe('parseConfig', () => {
       SCRATCH_MAX_ITEM_BYTES: '10',
       SCRATCH_MAX_TOTAL_BYTES: '10',
       SCRATCH_MAX_ITEMS: '2',
+      SCRATCH_MAX_BYTES_IN_FLIGHT: '20',
+      HTTP_MAX_CONNECTIONS: '7',
+      HTTP_HEADERS_TIMEOUT_SECONDS: '0.5',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '2',
       WORK_MAX_MS: '50',
       WORK_MAX_CONCURRENT: '3',
       VERSION: 'v9',
@@ -44,6 +52,10 @@ describe('parseConfig', () => {
       scratchMaxItemBytes: 10,
       scratchMaxTotalBytes: 10,
       scratchMaxItems: 2,
+      scratchMaxBytesInFlight: 20,
+      httpMaxConnections: 7,
+      httpHeadersTimeoutMs: 500,
+      httpRequestTimeoutMs: 2000,
       workMaxMs: 50,
       workMaxConcurrent: 3,
       version: 'v9',
@@ -66,6 +78,10 @@ describe('parseConfig', () => {
     ['SCRATCH_MAX_ITEMS', 'many'],
     ['WORK_MAX_MS', '0'],
     ['WORK_MAX_CONCURRENT', '33'],
+    ['HTTP_MAX_CONNECTIONS', '0'],
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', '0'],
+    ['HTTP_REQUEST_TIMEOUT_SECONDS', '0'],
+    ['SCRATCH_MAX_BYTES_IN_FLIGHT', '0'],
     ['WORK_MAX_CONCURRENT', 'many'],
     ['VERSION', ''],
   ])('rejects %s=%j, naming the setting', (setting, value) => {
@@ -84,6 +100,18 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SHUTDOWN_DRAIN_SECONDS: '10', SHUTDOWN_TIMEOUT_SECONDS: '10' })).toThrow(
       /SHUTDOWN_TIMEOUT_SECONDS.*greater than SHUTDOWN_DRAIN_SECONDS/,
     );
+  });
+
+  it('rejects upload bytes in flight smaller than one item', () => {
+    expect(() => parseConfig({ SCRATCH_MAX_ITEM_BYTES: '100', SCRATCH_MAX_BYTES_IN_FLIGHT: '99' })).toThrow(
+      /SCRATCH_MAX_BYTES_IN_FLIGHT.*at least SCRATCH_MAX_ITEM_BYTES/,
+    );
+  });
+
+  it('rejects a request timeout shorter than the headers timeout', () => {
+    expect(() =>
+      parseConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '10', HTTP_REQUEST_TIMEOUT_SECONDS: '5' }),
+    ).toThrow(/HTTP_REQUEST_TIMEOUT_SECONDS.*at least HTTP_HEADERS_TIMEOUT_SECONDS/);
   });
 
   it('rejects a scratch total smaller than one item', () => {

@@ -17,6 +17,14 @@ export interface WorkloadConfig {
   scratchMaxItemBytes: number;
   scratchMaxTotalBytes: number;
   scratchMaxItems: number;
+  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (503). */
+  scratchMaxBytesInFlight: number;
+  /** Connections held at once; a new one past it closes the one idle longest. */
+  httpMaxConnections: number;
+  /** From a request's first byte to its last header; also how long a new connection may stay silent. */
+  httpHeadersTimeoutMs: number;
+  /** From a request's first byte to the last byte of its body. */
+  httpRequestTimeoutMs: number;
   workMaxMs: number;
   /** /work burns running at once; 0 turns /work off. */
   workMaxConcurrent: number;
@@ -51,13 +59,28 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
   }
   const scratchMaxItemBytes = integer(env, 'SCRATCH_MAX_ITEM_BYTES', 64 * 1024, 1, 2 ** 30);
   const scratchMaxTotalBytes = integer(env, 'SCRATCH_MAX_TOTAL_BYTES', 16 * 1024 * 1024, 1, 2 ** 40);
-  if (scratchMaxTotalBytes < scratchMaxItemBytes) {
-    throw new ConfigError(
-      'SCRATCH_MAX_TOTAL_BYTES',
-      String(scratchMaxTotalBytes),
-      `must be at least SCRATCH_MAX_ITEM_BYTES (${scratchMaxItemBytes})`,
-    );
-  }
+  requireAtLeast(
+    'SCRATCH_MAX_TOTAL_BYTES',
+    scratchMaxTotalBytes,
+    'SCRATCH_MAX_ITEM_BYTES',
+    scratchMaxItemBytes,
+  );
+  // Uploads are held in memory until written: 64 largest items at once by default.
+  const scratchMaxBytesInFlight = integer(env, 'SCRATCH_MAX_BYTES_IN_FLIGHT', 4 * 1024 * 1024, 1, 2 ** 30);
+  requireAtLeast(
+    'SCRATCH_MAX_BYTES_IN_FLIGHT',
+    scratchMaxBytesInFlight,
+    'SCRATCH_MAX_ITEM_BYTES',
+    scratchMaxItemBytes,
+  );
+  const httpHeadersTimeoutMs = seconds(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, false);
+  const httpRequestTimeoutMs = seconds(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, false);
+  requireAtLeast(
+    'HTTP_REQUEST_TIMEOUT_SECONDS',
+    httpRequestTimeoutMs / 1000,
+    'HTTP_HEADERS_TIMEOUT_SECONDS',
+    httpHeadersTimeoutMs / 1000,
+  );
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     message: nonEmpty(env, 'MESSAGES', DEFAULT_MESSAGE),
@@ -68,6 +91,11 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
     scratchMaxItemBytes,
     scratchMaxTotalBytes,
     scratchMaxItems: integer(env, 'SCRATCH_MAX_ITEMS', 1024, 1, 1_000_000),
+    scratchMaxBytesInFlight,
+    // About 10 KiB each when idle, 26 KiB with a full 16 KiB of headers: well under the memory limit.
+    httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1000, 1, 100_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
     workMaxMs: integer(env, 'WORK_MAX_MS', 1000, 1, 60_000),
     // Off by default: anyone who reaches the port could otherwise burn the pod's CPU. The bound
     // keeps the probes answering: each burn holds the event loop for up to 10 ms per turn.
@@ -87,14 +115,20 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 /** Seconds as a non-negative decimal (so tests and tight pods can use 0.5), returned in ms. */
-function seconds(env: Env, name: string, fallbackSeconds: number): number {
+function seconds(env: Env, name: string, fallbackSeconds: number, zeroAllowed = true): number {
   const raw = env[name];
   if (raw === undefined) return fallbackSeconds * 1000;
   const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(n) || n > 3600) {
-    throw new ConfigError(name, raw, 'must be a number of seconds from 0 to 3600');
+  if (!Number.isFinite(n) || n > 3600 || (!zeroAllowed && n === 0)) {
+    const from = zeroAllowed ? 'from 0' : 'above 0';
+    throw new ConfigError(name, raw, `must be a number of seconds ${from} to 3600`);
   }
   return Math.round(n * 1000);
+}
+
+/** Refuses a setting smaller than another one it must hold. */
+function requireAtLeast(name: string, value: number, otherName: string, other: number): void {
+  if (value < other) throw new ConfigError(name, String(value), `must be at least ${otherName} (${other})`);
 }
 
 function nonEmpty(env: Env, name: string, fallback: string): string {

@@ -1,6 +1,7 @@
 // Wires the workload together; the logic lives in the modules it imports.
 import { hostname } from 'node:os';
 import { ConfigError, describeConfig, parseConfig, type WorkloadConfig } from './config.ts';
+import { Connections } from './connections.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -51,9 +52,17 @@ const server = createWorkloadServer({
   scratch: () => scratch,
   workMaxMs: config.workMaxMs,
   workMaxConcurrent: config.workMaxConcurrent,
+  scratchMaxBytesInFlight: config.scratchMaxBytesInFlight,
+  headersTimeoutMs: config.httpHeadersTimeoutMs,
+  requestTimeoutMs: config.httpRequestTimeoutMs,
+});
+const connections = new Connections(server, {
+  maxConnections: config.httpMaxConnections,
+  silentTimeoutMs: config.httpHeadersTimeoutMs,
 });
 installShutdown({
   server,
+  connections,
   lifecycle,
   logger,
   drainMs: config.drainMs,

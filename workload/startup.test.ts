@@ -131,6 +131,9 @@ describe('readiness before start-up is done', () => {
       scratch: () => undefined,
       workMaxMs: 10,
       workMaxConcurrent: 0,
+      scratchMaxBytesInFlight: 1024,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,10 +1,13 @@
-// Runs the real workload as a child process for tests: same entry point, same Node, a free port.
+// Runs the real workload as a child process for tests: same entry point, same Node and flags as the
+// image, a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { NODE_FLAGS } from './bundle.ts';
 
 export const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -53,7 +56,7 @@ export interface SpawnOptions {
 
 function spawnWorkload(env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
   const dropRoot = options.unprivileged === true && process.getuid?.() === 0;
-  return spawn(process.execPath, [MAIN], {
+  return spawn(process.execPath, [...NODE_FLAGS, MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: freshTmpDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(dropRoot ? { uid: UNPRIVILEGED_ID, gid: UNPRIVILEGED_ID } : {}),
@@ -130,4 +133,40 @@ export function runUntilExit(
       resolve({ code, signal, stdout, stderr });
     }),
   );
+}
+
+export interface ProbeResult {
+  path: string;
+  /** The status code, 'timeout' when no answer came within the timeout, else the error code. */
+  status: number | string;
+  ms: number;
+  /** When (Date.now()) the TCP handshake completed: from then on the connection was in the
+   *  server's accept queue. Undefined when it never did. */
+  connectedAt: number | undefined;
+}
+
+/**
+ * Asks as the kubelet does: a new connection for every probe (its HTTP prober keeps none alive),
+ * so that the time includes being accepted, and a timeout like the probe's timeoutSeconds.
+ */
+export function probe(url: string, path: string, timeoutMs: number): Promise<ProbeResult> {
+  const start = performance.now();
+  let connectedAt: number | undefined;
+  const result = (status: number | string) => ({ path, status, ms: performance.now() - start, connectedAt });
+  return new Promise((resolve) => {
+    const req = get(`${url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(result(res.statusCode ?? 0)));
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(result('timeout'));
+    });
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connectedAt = Date.now();
+      }),
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(result(err.code ?? err.message)));
+  });
 }
