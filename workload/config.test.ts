@@ -12,6 +12,7 @@ describe('parseConfig', () => {
       shutdownTimeoutMs: 20000,
       scratchMaxItemBytes: 65536,
       scratchMaxTotalBytes: 16 * 1024 * 1024,
+      scratchVolumeBytes: undefined,
       scratchMaxItems: 1024,
       scratchMaxBytesInFlight: 4 * 1024 * 1024,
       httpMaxConnections: 1000,
@@ -100,6 +101,20 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SHUTDOWN_DRAIN_SECONDS: '10', SHUTDOWN_TIMEOUT_SECONDS: '10' })).toThrow(
       /SHUTDOWN_TIMEOUT_SECONDS.*greater than SHUTDOWN_DRAIN_SECONDS/,
     );
+  });
+
+  it('keeps as much scratch as the volume holds when SCRATCH_VOLUME_BYTES says how large it is', () => {
+    expect(parseConfig({ SCRATCH_VOLUME_BYTES: String(2 ** 30) })).toMatchObject({
+      scratchVolumeBytes: 2 ** 30,
+      scratchMaxTotalBytes: 2 ** 30,
+      scratchMaxItemBytes: 64 * 1024,
+    });
+    // A volume smaller than an item lowers the item bound instead of failing the start.
+    expect(parseConfig({ SCRATCH_VOLUME_BYTES: '1000' })).toMatchObject({
+      scratchMaxTotalBytes: 1000,
+      scratchMaxItemBytes: 1000,
+    });
+    expect(() => parseConfig({ SCRATCH_VOLUME_BYTES: '0' })).toThrow(/SCRATCH_VOLUME_BYTES/);
   });
 
   it('rejects upload bytes in flight smaller than one item', () => {

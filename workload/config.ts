@@ -16,6 +16,8 @@ export interface WorkloadConfig {
   shutdownTimeoutMs: number;
   scratchMaxItemBytes: number;
   scratchMaxTotalBytes: number;
+  /** The size of the volume under TMPDIR (the emptyDir's sizeLimit), when known. */
+  scratchVolumeBytes: number | undefined;
   scratchMaxItems: number;
   /** Bytes of POST /scratch bodies being received at once; more uploads are refused (503). */
   scratchMaxBytesInFlight: number;
@@ -57,8 +59,25 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
       `must be greater than SHUTDOWN_DRAIN_SECONDS (${drainMs / 1000})`,
     );
   }
-  const scratchMaxItemBytes = integer(env, 'SCRATCH_MAX_ITEM_BYTES', 64 * 1024, 1, 2 ** 30);
-  const scratchMaxTotalBytes = integer(env, 'SCRATCH_MAX_TOTAL_BYTES', 16 * 1024 * 1024, 1, 2 ** 40);
+  // The operator passes the emptyDir's sizeLimit: scratch then keeps what fits there, not 16 MiB.
+  const scratchVolumeBytes =
+    env.SCRATCH_VOLUME_BYTES === undefined
+      ? undefined
+      : integer(env, 'SCRATCH_VOLUME_BYTES', 0, 1, Number.MAX_SAFE_INTEGER);
+  const scratchMaxTotalBytes = integer(
+    env,
+    'SCRATCH_MAX_TOTAL_BYTES',
+    scratchVolumeBytes ?? 16 * 1024 * 1024,
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const scratchMaxItemBytes = integer(
+    env,
+    'SCRATCH_MAX_ITEM_BYTES',
+    Math.min(64 * 1024, scratchMaxTotalBytes),
+    1,
+    2 ** 30,
+  );
   requireAtLeast(
     'SCRATCH_MAX_TOTAL_BYTES',
     scratchMaxTotalBytes,
@@ -90,6 +109,7 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
     shutdownTimeoutMs,
     scratchMaxItemBytes,
     scratchMaxTotalBytes,
+    scratchVolumeBytes,
     scratchMaxItems: integer(env, 'SCRATCH_MAX_ITEMS', 1024, 1, 1_000_000),
     scratchMaxBytesInFlight,
     // About 10 KiB each when idle, 26 KiB with a full 16 KiB of headers: well under the memory limit.

@@ -92,6 +92,7 @@ try {
       maxItemBytes: config.scratchMaxItemBytes,
       maxTotalBytes: config.scratchMaxTotalBytes,
       maxItems: config.scratchMaxItems,
+      volumeBytes: config.scratchVolumeBytes,
     },
     { onUsage: metrics.setScratchUsage, onEvict: metrics.countScratchEviction },
   );

@@ -123,6 +123,19 @@ describe('buildDeployment', () => {
   });
 
   it.each([
+    ['defaults', {}, String(64 * 2 ** 20)],
+    ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, String(2 ** 30)],
+    ['a memory /tmp', { tmp: { medium: 'Memory' as const, sizeLimit: '16Mi' } }, String(16 * 2 ** 20)],
+    ['a decimal size', { tmp: { sizeLimit: '1.5M' } }, '1500000'],
+    ['a fraction of a byte', { tmp: { sizeLimit: '500m' } }, '1'],
+  ])(
+    'tells the workload the size of /tmp (%s) through SCRATCH_VOLUME_BYTES, so scratch stays within it',
+    (_, spec, value) => {
+      expect(env(buildDeployment(hello(spec), settings), 'SCRATCH_VOLUME_BYTES')?.value).toBe(value);
+    },
+  );
+
+  it.each([
     ['defaults', {}, { sizeLimit: '64Mi' }],
     ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, { sizeLimit: '1Gi' }],
     [
