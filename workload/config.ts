@@ -19,7 +19,7 @@ export interface WorkloadConfig {
   /** The size of the volume under TMPDIR (the emptyDir's sizeLimit), when known. */
   scratchVolumeBytes: number | undefined;
   scratchMaxItems: number;
-  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (503). */
+  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (429). */
   scratchMaxBytesInFlight: number;
   /** Connections held at once; a new one past it closes the one idle longest. */
   httpMaxConnections: number;
@@ -34,7 +34,7 @@ export interface WorkloadConfig {
 }
 
 export const DEFAULT_MESSAGE = 'Hello, world!\n';
-/** The most WORK_MAX_CONCURRENT may be: 32 burns of 10 ms slices delay a probe by about 0.3 s. */
+/** The most WORK_MAX_CONCURRENT may be: burns share one core, so each of 32 takes 32 times as long. */
 export const MAX_WORK_CONCURRENT = 32;
 
 export class ConfigError extends Error {
@@ -117,8 +117,7 @@ export function parseConfig(env: Env, fallbackVersion = 'dev'): WorkloadConfig {
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
     workMaxMs: integer(env, 'WORK_MAX_MS', 1000, 1, 60_000),
-    // Off by default: anyone who reaches the port could otherwise burn the pod's CPU. The bound
-    // keeps the probes answering: each burn holds the event loop for up to 10 ms per turn.
+    // Off by default: anyone who reaches the port could otherwise burn the pod's CPU.
     workMaxConcurrent: integer(env, 'WORK_MAX_CONCURRENT', 0, 0, MAX_WORK_CONCURRENT),
     version: nonEmpty(env, 'VERSION', fallbackVersion),
   };

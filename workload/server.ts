@@ -26,7 +26,7 @@ export interface ServerDeps {
   workMaxMs: number;
   /** /work burns running at once; 0 turns /work off. */
   workMaxConcurrent: number;
-  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (503). */
+  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (429). */
   scratchMaxBytesInFlight: number;
   /** From a request's first byte to its last header, and to the last byte of its body. */
   headersTimeoutMs: number;
@@ -85,10 +85,11 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     send(req, res, route, start, status, { 'content-type': TEXT, ...NOSNIFF }, text);
   }
 
-  /** 503 with Retry-After: a bound is reached, and a moment later there is room again. */
+  /** 429 with Retry-After: a bound is reached, and a moment later there is room again. A 4xx, not a
+   *  5xx: nothing failed, and the error-ratio alert counts 5xx as failures inside the workload. */
   function busy(req: IncomingMessage, res: ServerResponse, route: Route, start: number, what: string): void {
     const headers = { 'content-type': TEXT, 'retry-after': '1', ...NOSNIFF };
-    send(req, res, route, start, 503, headers, `busy: ${what}; retry later\n`);
+    send(req, res, route, start, 429, headers, `busy: ${what}; retry later\n`);
   }
 
   function notAllowed(

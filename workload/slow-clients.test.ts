@@ -66,13 +66,13 @@ describe('clients that stall', () => {
     }
   });
 
-  it('refuses an upload beyond SCRATCH_MAX_BYTES_IN_FLIGHT at once with 503 and Retry-After', async () => {
+  it('refuses an upload beyond SCRATCH_MAX_BYTES_IN_FLIGHT at once with 429 and Retry-After', async () => {
     const w = await startWorkload({ SCRATCH_MAX_ITEM_BYTES: '1000', SCRATCH_MAX_BYTES_IN_FLIGHT: '2000' });
     try {
       const stalled = [rawClient(w, upload(1000, 10)), rawClient(w, upload(1000, 10))];
       await new Promise((r) => setTimeout(r, 200));
       const refused = await fetch(`${w.url}/scratch`, { method: 'POST', body: 'x'.repeat(1000) });
-      expect(refused.status).toBe(503);
+      expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(await refused.text()).toMatch(/SCRATCH_MAX_BYTES_IN_FLIGHT/);
       // A stalled upload that goes away gives its bytes back.

@@ -13,7 +13,7 @@ const LOAD_CLIENT = fileURLToPath(new URL('./test-load.ts', import.meta.url));
 const PROBE_TIMEOUT_MS = { '/healthz': 3000, '/readyz': 2000 } as const;
 
 describe('/work, turned on', () => {
-  it('runs at most WORK_MAX_CONCURRENT burns and refuses the rest with 503 and Retry-After', async () => {
+  it('runs at most WORK_MAX_CONCURRENT burns and refuses the rest with 429 and Retry-After', async () => {
     const w = await startWorkload({ WORK_MAX_CONCURRENT: '2', WORK_MAX_MS: '3000' });
     try {
       // All ten arrive while the first two burn for 2 s.
@@ -24,7 +24,7 @@ describe('/work, turned on', () => {
         }),
       );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
-      const refused = answers.filter((a) => a.status === 503);
+      const refused = answers.filter((a) => a.status === 429);
       expect(refused).toHaveLength(8);
       for (const a of refused) {
         expect(a.retryAfter).toBe('1');
@@ -72,6 +72,6 @@ describe('/work, turned on', () => {
     expect(probes.filter((p) => p.status !== 200)).toEqual([]);
     expect(probes.length).toBeGreaterThan(10);
     // Far above the cap: most requests were refused.
-    expect(answers['503'] ?? 0).toBeGreaterThan(answers['200'] ?? 0);
+    expect(answers['429'] ?? 0).toBeGreaterThan(answers['200'] ?? 0);
   });
 });

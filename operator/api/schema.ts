@@ -459,8 +459,8 @@ const monitoring: SchemaNode = {
   },
 };
 
-/** The most /work burns a pod may run at once: the workload's own bound (MAX_WORK_CONCURRENT), which
- * keeps its probes answering well within their timeout. */
+/** The most /work burns a pod may run at once: the workload's own bound (MAX_WORK_CONCURRENT). They
+ * share one core, so each of N takes N times as long. */
 export const MAX_WORK_CONCURRENT = 32;
 
 const work: SchemaNode = {
@@ -480,8 +480,8 @@ const work: SchemaNode = {
       type: 'integer',
       format: 'int32',
       description:
-        `How many /work requests each pod runs at once (1-${MAX_WORK_CONCURRENT}); more are refused with 503 ` +
-        'and Retry-After, so that the probes keep answering. Default 4.',
+        `How many /work requests each pod runs at once (1-${MAX_WORK_CONCURRENT}); more are refused with 429 ` +
+        'and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4.',
       minimum: 1,
       maximum: MAX_WORK_CONCURRENT,
       default: 4,

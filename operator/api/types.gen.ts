@@ -126,7 +126,7 @@ export interface MonitoringSettings {
 export interface WorkSettings {
   /** Serve /work. Default false. */
   enabled?: boolean;
-  /** How many /work requests each pod runs at once (1-32); more are refused with 503 and Retry-After, so that the probes keep answering. Default 4. */
+  /** How many /work requests each pod runs at once (1-32); more are refused with 429 and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4. */
   maxConcurrent?: number;
 }
 
@@ -272,7 +272,7 @@ export interface DefaultedMonitoringSettings {
 export interface DefaultedWorkSettings {
   /** Serve /work. Default false. */
   enabled: boolean;
-  /** How many /work requests each pod runs at once (1-32); more are refused with 503 and Retry-After, so that the probes keep answering. Default 4. */
+  /** How many /work requests each pod runs at once (1-32); more are refused with 429 and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4. */
   maxConcurrent: number;
 }
 
