@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { bundleWorkload } from '../workload/bundle.ts';
+import { bundleWorkload, NODE_FLAGS } from '../workload/bundle.ts';
 import { floorNote, formatTable, type Measurement, ratioRows } from './report.ts';
 
 const seconds = positive('BENCH_SECONDS', 10);
@@ -165,7 +165,7 @@ async function measure(name: string, start: () => Promise<Server>): Promise<Meas
 const startNode = () =>
   startServer(
     process.execPath,
-    [join(bin, 'workload.mjs')],
+    [...NODE_FLAGS, join(bin, 'workload.mjs')],
     // The default configuration, as a pod runs it, except for a quick exit after the run.
     { PORT: '0', TMPDIR: tmpdir(), SHUTDOWN_DRAIN_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '5' },
     (line) => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   DEFAULT_WORKLOAD_IMAGE,
@@ -17,6 +17,14 @@ import {
 const noFile = () => undefined;
 const load = (argv: string[] = [], env: Record<string, string> = {}) =>
   loadConfig({ argv, env, readFile: noFile });
+
+const kubeconfigText = (server: string) => `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${server}"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`;
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -157,6 +165,77 @@ describe('loadConfig', () => {
     ).toBe(0);
   });
 
+  it('refuses a duration longer than a timer can wait, instead of firing at once', () => {
+    // Node runs a timer of more than 2^31-1 ms after 1 ms: a 600 h resync would relist nonstop.
+    expect(problemsOf(() => load(['--sync-period=600h']))).toEqual([
+      expect.stringMatching(/^--sync-period="600h": want at most 596h/),
+    ]);
+    expect(
+      problemsOf(() =>
+        load([], {
+          GRACEFUL_SHUTDOWN_TIMEOUT: '1000h',
+          LEADER_ELECTION_LEASE_DURATION: '900h',
+          LEADER_ELECTION_RENEW_DEADLINE: '800h',
+          LEADER_ELECTION_RETRY_PERIOD: '700h',
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^LEADER_ELECTION_LEASE_DURATION="900h": want at most 596h/),
+      expect.stringMatching(/^LEADER_ELECTION_RENEW_DEADLINE="800h": want at most 596h/),
+      expect.stringMatching(/^LEADER_ELECTION_RETRY_PERIOD="700h": want at most 596h/),
+      expect.stringMatching(/^GRACEFUL_SHUTDOWN_TIMEOUT="1000h": want at most 596h/),
+    ]);
+    expect(load(['--sync-period=596h']).syncPeriodMs).toBe(596 * 3_600_000);
+  });
+
+  it('refuses a namespace list with no namespace in it; only an unset or empty one means all', () => {
+    for (const value of [',,', ' , ', ',']) {
+      expect(problemsOf(() => load([], { WATCH_NAMESPACES: value }))).toEqual([
+        expect.stringMatching(/^WATCH_NAMESPACES=".*": names no namespace/),
+      ]);
+    }
+    expect(problemsOf(() => load(['--watch-namespaces=,']))).toEqual([
+      expect.stringMatching(/^--watch-namespaces=",": names no namespace/),
+    ]);
+    expect(load([], { WATCH_NAMESPACES: '' }).namespaces).toEqual([]);
+    expect(load(['--watch-namespaces=']).namespaces).toEqual([]);
+    expect(load([], { WATCH_NAMESPACES: 'a,,b' }).namespaces).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    ['--metrics-bind-address=my host:8080', /^--metrics-bind-address="my host:8080": want \[host\]:port/],
+    ['--metrics-bind-address=-bad-:8080', /^--metrics-bind-address="-bad-:8080": .*host/],
+    ['--health-probe-bind-address=[example.com]:8081', /^--health-probe-bind-address=.*want \[host\]:port/],
+    ['--health-probe-bind-address=[::1:8081', /^--health-probe-bind-address=.*want \[host\]:port/],
+    ['--metrics-bind-address=300.1.1.1:8080', /^--metrics-bind-address="300.1.1.1:8080": .*host/],
+  ])('refuses the bind address %s, naming the flag', (arg, problem) => {
+    expect(problemsOf(() => load([arg]))).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it.each([
+    [':8080', '0.0.0.0:8080'],
+    [':8080', '127.0.0.1:8080'],
+    ['[::]:8080', '[::1]:8080'],
+    ['0.0.0.0:8080', '127.0.0.1:8080'],
+    ['[::1]:8080', '[0:0:0:0:0:0:0:1]:8080'],
+    ['localhost:8080', 'LOCALHOST:8080'],
+    ['localhost:8080', ':8080'],
+  ])('refuses %s and %s: the same socket for metrics and health', (metrics, health) => {
+    expect(
+      problemsOf(() => load([`--metrics-bind-address=${metrics}`, `--health-probe-bind-address=${health}`])),
+    ).toEqual([expect.stringMatching(/must not be the same address/)]);
+  });
+
+  it.each([
+    ['127.0.0.1:8080', '127.0.0.2:8080'],
+    ['0.0.0.0:8080', '[::1]:8080'],
+    ['127.0.0.1:8080', '127.0.0.1:8081'],
+  ])('accepts %s and %s: two sockets that can both be bound', (metrics, health) => {
+    const c = load([`--metrics-bind-address=${metrics}`, `--health-probe-bind-address=${health}`]);
+    expect(c.metricsBindAddress).toEqual(parseBindAddress(metrics));
+    expect(c.healthProbeBindAddress).toEqual(parseBindAddress(health));
+  });
+
   it('rejects unknown flags and stray arguments', () => {
     expect(problemsOf(() => load(['--metrics-addr=:1']))[0]).toMatch(/metrics-addr/);
     expect(problemsOf(() => load(['run']))[0]).toMatch(/run/);
@@ -203,17 +282,50 @@ describe('loadKubeConfig', () => {
   it('loads the --kubeconfig file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-'));
     const file = join(dir, 'config');
-    writeFileSync(
-      file,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-    );
+    writeFileSync(file, kubeconfigText('https://127.0.0.1:6443'));
     expect(loadKubeConfig({ kubeconfig: file }).getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+  });
+
+  it('fails naming --kubeconfig and KUBECONFIG when there is none and it does not run in a pod', () => {
+    // client-node's loadFromDefault would fall back to http://localhost:8080 here.
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    vi.stubEnv('HOME', home);
+    vi.stubEnv('KUBECONFIG', '');
+    try {
+      const [problem] = problemsOf(() =>
+        loadKubeConfig({ kubeconfig: undefined }, { env: {}, homeDir: home, inPod: false }),
+      );
+      expect(problem).toMatch(/--kubeconfig.*KUBECONFIG/);
+      expect(problem).toContain(join(home, '.kube', 'config'));
+      expect(problem).toMatch(/not .*in a pod/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("uses KUBECONFIG, then ~/.kube/config, then the pod's service account", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const file = join(dir, 'config');
+    writeFileSync(file, kubeconfigText('https://10.0.0.1:6443'));
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), kubeconfigText('https://10.0.0.2:6443'));
+    const server = (env: Record<string, string>, homeDir: string, inPod: boolean) =>
+      loadKubeConfig({ kubeconfig: undefined }, { env, homeDir, inPod }).getCurrentCluster()?.server;
+    expect(server({ KUBECONFIG: file }, home, true)).toBe('https://10.0.0.1:6443');
+    expect(server({}, home, true)).toBe('https://10.0.0.2:6443');
+    // client-node's in-cluster loader reads the process environment itself.
+    const inCluster = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    for (const [name, value] of Object.entries(inCluster)) vi.stubEnv(name, value);
+    try {
+      expect(server(inCluster, dir, true)).toBe('https://10.96.0.1:443');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(problemsOf(() => server({}, dir, true))[0]).toMatch(/KUBERNETES_SERVICE_HOST/);
+    expect(problemsOf(() => server({ KUBECONFIG: join(dir, 'missing') }, home, true))[0]).toMatch(
+      /^KUBECONFIG=".*missing": cannot load/,
+    );
   });
 
   it('names the setting when the file cannot be read', () => {

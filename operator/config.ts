@@ -1,6 +1,9 @@
 // Operator configuration: read once at start from flags and environment (a flag wins over its
 // variable), validated all at once, with errors that name the flag or variable at fault.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import pkg from '../package.json' with { type: 'json' };
@@ -60,6 +63,7 @@ const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 export const DEFAULT_WORKLOAD_IMAGE = `ghcr.io/hello-operator/hello-workload:${pkg.version}`;
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+const SERVICE_ACCOUNT_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -224,6 +228,13 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/**
+ * The longest duration a setting may have: Node runs a timer of more than 2^31-1 ms (about 24.8
+ * days) after 1 ms instead, so a longer one would fire at once, and again and again. 596 h is the
+ * last whole hour below that, with room for the second the manager adds to its drain.
+ */
+export const MAX_DURATION_MS = 596 * 3_600_000;
+
 /** Go-style durations (`15s`, `1m30s`, `500ms`), as controller-runtime flags take them. */
 export function parseDuration(text: string): number | undefined {
   if (!DURATION.test(text)) return undefined;
@@ -232,6 +243,9 @@ export function parseDuration(text: string): number | undefined {
   return ms;
 }
 
+/** A host name as the resolver takes it (RFC 1123): `localhost`, `metrics.example.com`. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/i;
+
 /** `:8080`, `host:port`, `[v6]:port`; `0` means off (undefined); throws a message otherwise. */
 export function parseBindAddress(text: string): BindAddress | undefined {
   if (text === '0') return undefined;
@@ -239,8 +253,41 @@ export function parseBindAddress(text: string): BindAddress | undefined {
   const port = Number(match?.[3]);
   if (!match || port > 65535)
     throw new Error('want [host]:port with a port from 0 to 65535, or 0 to turn it off');
-  const host = match[1] ?? match[2];
+  const [, v6, other = ''] = match;
+  if (v6 !== undefined ? isIP(v6) !== 6 : other !== '' && !isHost(other)) {
+    throw new Error(`want [host]:port where host is an IP address or a DNS name, not ${v6 ?? other}`);
+  }
+  const host = v6 ?? other;
   return { host: host === '' ? undefined : host, port };
+}
+
+/** An IPv4 address or a host name; dotted numbers that are no IPv4 address (300.1.1.1) are neither. */
+function isHost(text: string): boolean {
+  if (/^[0-9.]+$/.test(text)) return isIP(text) === 4;
+  return HOST_NAME.test(text);
+}
+
+/**
+ * Whether two addresses would claim the same socket, so that the second listen fails. No host and
+ * `::` take every address of both families (a dual-stack socket), `0.0.0.0` every IPv4 address; a
+ * name is compared only as a name (what it resolves to is left to the listen, which names the flag).
+ */
+export function sameSocket(a: BindAddress, b: BindAddress): boolean {
+  if (a.port === 0 || a.port !== b.port) return false;
+  const [x, y] = [socketHost(a.host), socketHost(b.host)];
+  if (x === 'any' || y === 'any') return true;
+  if (x === '0.0.0.0' || y === '0.0.0.0') return isIP(x) === 4 && isIP(y) === 4;
+  return x === y;
+}
+
+/** 'any' for a dual-stack wildcard, IPv6 addresses in their short form, names in lower case. */
+function socketHost(host: string | undefined): string {
+  if (host === undefined || host === '' || host === '::') return 'any';
+  if (isIP(host) === 6) {
+    const short = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+    return short === '::' ? 'any' : short;
+  }
+  return host.toLowerCase();
 }
 
 export function formatBindAddress(addr: BindAddress): string {
@@ -343,6 +390,10 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
               .filter(Boolean),
           ),
         ];
+        // Unset or empty means every namespace; a list of only commas is a mistake, not "all".
+        if (v.trim() !== '' && list.length === 0) {
+          throw new Error('names no namespace; leave it unset or empty to watch every namespace');
+        }
         return list.every((n) => DNS_LABEL.test(n)) ? list : undefined;
       },
       'want a comma-separated list of namespace names (DNS labels)',
@@ -394,8 +445,15 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     },
     'want a namespace name',
   );
-  const positiveDuration = (v: string) => {
+  const timerDuration = (v: string) => {
     const ms = parseDuration(v);
+    if (ms !== undefined && ms > MAX_DURATION_MS) {
+      throw new Error('want at most 596h: a Node.js timer cannot wait longer than 2^31-1 ms (24.8 days)');
+    }
+    return ms;
+  };
+  const positiveDuration = (v: string) => {
+    const ms = timerDuration(v);
     return ms !== undefined && ms > 0 ? ms : undefined;
   };
   const wantDuration = 'want a positive duration such as 15s, 1m30s or 500ms';
@@ -404,7 +462,7 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
   const retryPeriodMs = check('retryPeriod', positiveDuration, wantDuration);
   const gracefulShutdownTimeoutMs = check(
     'gracefulShutdownTimeout',
-    parseDuration,
+    timerDuration,
     'want a duration such as 25s',
   );
   const syncPeriodMs = check('syncPeriod', positiveDuration, wantDuration);
@@ -425,7 +483,7 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
   }
   const m = metricsBindAddress?.addr;
   const h = healthProbeBindAddress?.addr;
-  if (m && h && m.port !== 0 && m.port === h.port && (m.host ?? '') === (h.host ?? '')) {
+  if (m && h && sameSocket(m, h)) {
     problems.push(
       `${raw('metricsBindAddress').source} and ${raw('healthProbeBindAddress').source} must not be the same address`,
     );
@@ -457,19 +515,83 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
   };
 }
 
-/** The cluster connection: the --kubeconfig file, else client-node's default lookup. */
-export function loadKubeConfig(config: Pick<OperatorConfig, 'kubeconfig'>): KubeConfig {
+/** Where loadKubeConfig looks; each defaults to this process and machine, tests pass their own. */
+export type KubeConfigSources = {
+  env?: Readonly<Record<string, string | undefined>>;
+  homeDir?: string;
+  /** Whether a service account token is mounted, as in a pod. */
+  inPod?: boolean;
+};
+
+/**
+ * The cluster connection, looked up as client-node's loadFromDefault does (--kubeconfig, KUBECONFIG,
+ * ~/.kube/config, the pod's service account) except at the end: with none of them it fails naming
+ * the settings, where loadFromDefault would quietly talk to http://localhost:8080.
+ */
+export function loadKubeConfig(
+  config: Pick<OperatorConfig, 'kubeconfig'>,
+  sources: KubeConfigSources = {},
+): KubeConfig {
+  const env = sources.env ?? process.env;
+  const defaultFile = join(sources.homeDir ?? homedir(), '.kube', 'config');
   const kc = new KubeConfig();
-  try {
-    if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (err) {
-    const source = config.kubeconfig ? `--kubeconfig=${JSON.stringify(config.kubeconfig)}` : 'KUBECONFIG';
-    throw new ConfigError([`${source}: cannot load: ${(err as Error).message}`]);
+  let source: string;
+  if (config.kubeconfig) {
+    source = `--kubeconfig=${JSON.stringify(config.kubeconfig)}`;
+    load(source, () => kc.loadFromFile(config.kubeconfig ?? ''));
+  } else if (env.KUBECONFIG) {
+    source = `KUBECONFIG=${JSON.stringify(env.KUBECONFIG)}`;
+    load(source, () => loadFiles(kc, env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? []));
+  } else if (existsSync(defaultFile)) {
+    source = `KUBECONFIG (unset, so ${defaultFile})`;
+    load(source, () => kc.loadFromFile(defaultFile));
+  } else if (sources.inPod ?? existsSync(SERVICE_ACCOUNT_TOKEN_FILE)) {
+    source = "the pod's service account";
+    if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+      throw new ConfigError([`${source}: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set`]);
+    }
+    kc.loadFromCluster();
+  } else {
+    throw new ConfigError([
+      `--kubeconfig / KUBECONFIG: no cluster to talk to: neither is set, there is no ${defaultFile}, ` +
+        `and this is not running in a pod (no ${SERVICE_ACCOUNT_TOKEN_FILE})`,
+    ]);
   }
   if (!kc.getCurrentCluster()) {
-    const source = config.kubeconfig ? `--kubeconfig=${JSON.stringify(config.kubeconfig)}` : 'KUBECONFIG';
     throw new ConfigError([`${source}: no current cluster (set current-context, or run in a pod)`]);
   }
   return kc;
+}
+
+function load(source: string, read: () => void): void {
+  try {
+    read();
+  } catch (err) {
+    throw new ConfigError([`${source}: cannot load: ${(err as Error).message}`]);
+  }
+}
+
+/** Several KUBECONFIG files are merged, the first one's current context winning, as kubectl does. */
+function loadFiles(kc: KubeConfig, files: string[]): void {
+  const [first, ...rest] = files;
+  kc.loadFromFile(first ?? '');
+  for (const file of rest) {
+    const more = new KubeConfig();
+    more.loadFromFile(file);
+    kc.mergeConfig(more);
+  }
+}
+
+/** A listen that failed at start, as a configuration error naming the flag and the cause. */
+export function listenProblem(
+  setting: 'metricsBindAddress' | 'healthProbeBindAddress',
+  addr: BindAddress,
+  err: unknown,
+): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const hint =
+    code === 'EACCES' && addr.port < 1024 ? ' (ports below 1024 need root or CAP_NET_BIND_SERVICE)' : '';
+  return new ConfigError([
+    `--${SETTINGS[setting].flag}=${JSON.stringify(formatBindAddress(addr))}: cannot listen: ${(err as Error).message}${hint}`,
+  ]);
 }

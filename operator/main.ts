@@ -4,7 +4,7 @@
 //   hello-operator render ...       print the children of HelloService files (no cluster)
 import { hostname } from 'node:os';
 import { Watch } from '@kubernetes/client-node';
-import { ConfigError, HelpRequested, loadConfig, loadKubeConfig } from './config.ts';
+import { ConfigError, HelpRequested, listenProblem, loadConfig, loadKubeConfig } from './config.ts';
 import {
   Controller,
   createMetricsRegistry,
@@ -27,16 +27,20 @@ import { main as renderMain } from './render-cli.ts';
 import { operatorSettings } from './resources/settings.ts';
 import { createWatches, warnIfCrdMissing } from './watches.ts';
 
-/** The configuration, or the exit asked for: --help prints it and exits 0, a bad flag exits 2. */
+/** The exit asked for: --help prints the usage and exits 0; a setting that cannot work exits 2. */
+function exitForStartError(err: unknown): never {
+  if (err instanceof HelpRequested) process.stdout.write(err.message);
+  else if (err instanceof ConfigError) process.stderr.write(`hello-operator: ${err.message}\n`);
+  else throw err;
+  process.exit(err instanceof HelpRequested ? 0 : 2);
+}
+
 function configOrExit(argv: string[]) {
   try {
     const config = loadConfig({ argv });
     return { config, kc: loadKubeConfig(config) };
   } catch (err) {
-    if (err instanceof HelpRequested) process.stdout.write(err.message);
-    else if (err instanceof ConfigError) process.stderr.write(`hello-operator: ${err.message}\n`);
-    else throw err;
-    process.exit(err instanceof HelpRequested ? 0 : 2);
+    exitForStartError(err);
   }
 }
 
@@ -106,12 +110,23 @@ async function run(argv: string[]): Promise<void> {
             ...callbacks,
           })
       : undefined,
-    metricsServer: metricsAddress && (() => startMetricsServer(metricsAddress, registry, log)),
-    healthServer: healthAddress && ((probes) => startHealthServer(healthAddress, probes, log)),
+    metricsServer:
+      metricsAddress &&
+      (() =>
+        startMetricsServer(metricsAddress, registry, log).catch((err: unknown) => {
+          throw listenProblem('metricsBindAddress', metricsAddress, err);
+        })),
+    healthServer:
+      healthAddress &&
+      ((probes) =>
+        startHealthServer(healthAddress, probes, log).catch((err: unknown) => {
+          throw listenProblem('healthProbeBindAddress', healthAddress, err);
+        })),
     preflight: () => warnIfCrdMissing(client, log),
     gracefulShutdownTimeoutMs: config.gracefulShutdownTimeoutMs,
   });
-  await manager.start();
+  // A bind address that cannot be listened on is a ConfigError (listenProblem).
+  await manager.start().catch(exitForStartError);
   const namespaces = config.namespaces.length ? config.namespaces : 'all';
   log.info({ namespaces, leaderElection }, 'hello-operator started');
 }

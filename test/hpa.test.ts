@@ -30,7 +30,11 @@ describe('HorizontalPodAutoscaler on real CPU', () => {
     await apps.createNamespacedDeployment({
       namespace: ns,
       body: workloadDeployment('busy', 1, {
-        env: [{ name: 'MESSAGES', value: 'busy' }],
+        // /work is off unless WORK_MAX_CONCURRENT turns it on; the load sends LOAD_CONCURRENCY at once.
+        env: [
+          { name: 'MESSAGES', value: 'busy' },
+          { name: 'WORK_MAX_CONCURRENT', value: String(LOAD_CONCURRENCY) },
+        ],
         resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '300m', memory: '128Mi' } },
       }),
     });

@@ -1,17 +1,26 @@
 // The image runs a bundle, not the .ts sources: prove the bundle starts, serves and carries
 // the version baked in at build time.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleWorkload } from './bundle.ts';
+import { bundleWorkload, NODE_FLAGS } from './bundle.ts';
 import { freshTmpDir } from './test-support.ts';
+
+describe('the image', () => {
+  it('runs the bundle with NODE_FLAGS', () => {
+    const dockerfile = readFileSync(new URL('../Dockerfile.workload', import.meta.url), 'utf8');
+    const entrypoint = /^ENTRYPOINT (.*)$/m.exec(dockerfile)?.[1] ?? '';
+    expect(JSON.parse(entrypoint)).toEqual(['/nodejs/bin/node', ...NODE_FLAGS, '/app/main.mjs']);
+  });
+});
 
 describe('the esbuild bundle', () => {
   it('starts from one file and answers like the sources', async () => {
     const dir = freshTmpDir();
     const outfile = join(dir, 'workload.mjs');
     await bundleWorkload(outfile, '9.9.9-bundle');
-    const proc = spawn(process.execPath, [outfile], {
+    const proc = spawn(process.execPath, [...NODE_FLAGS, outfile], {
       // Run from elsewhere: nothing may be read relative to the source tree.
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: dir, SHUTDOWN_DRAIN_SECONDS: '0' },

@@ -8,6 +8,15 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+/**
+ * The Node flags the image runs the bundle with (Dockerfile.workload's ENTRYPOINT; a unit test keeps
+ * the two the same). A young generation of 2 MB instead of up to 16: every new connection's first
+ * read is a buffer of up to 64 KiB outside the heap, freed only when a scavenge finds it dead, so a
+ * flood of connections that are refused at once piled up garbage faster than it was collected (peak
+ * RSS under 5000 stalled uploads: 139 MiB without, 102 MiB with, against a 128 MiB limit).
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export const REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 

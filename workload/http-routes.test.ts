@@ -85,6 +85,37 @@ describe('with the default configuration', () => {
     await res.arrayBuffer();
   });
 
+  it('keeps /work off: anyone who can reach the Service could burn the CPU', async () => {
+    const res = await fetch(`${w.url}/work?ms=20`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toMatch(/off.*WORK_MAX_CONCURRENT/);
+  });
+
+  it('logs start-up with its effective configuration and no message text', () => {
+    const listening = w.logs.find((l) => l.msg.startsWith('listening'));
+    expect(listening?.level).toBe('info');
+    expect(listening?.config).toMatchObject({
+      port: 0,
+      logLevel: 'info',
+      version: '1.2.3-test',
+      messageBytes: 14,
+    });
+    expect(JSON.stringify(listening)).not.toContain('Hello, world!');
+  });
+
+  it('does not log requests or probes at the default level', () => {
+    expect(w.logs.filter((l) => l.msg === 'request')).toEqual([]);
+    expect(w.logs.every((l) => l.level === 'info')).toBe(true);
+  });
+});
+
+describe('with /work turned on', () => {
+  let w: RunningWorkload;
+  beforeAll(async () => {
+    w = await startWorkload({ WORK_MAX_CONCURRENT: '4' });
+  });
+  afterAll(() => w.stop());
+
   it('burns CPU on /work within its bound, and says what is wrong otherwise', async () => {
     const ok = await fetch(`${w.url}/work?ms=20`);
     expect(ok.status).toBe(200);
@@ -109,23 +140,6 @@ describe('with the default configuration', () => {
     expect(probe.status).toBe(200);
     await work;
     expect(order).toEqual(['healthz', 'work']);
-  });
-
-  it('logs start-up with its effective configuration and no message text', () => {
-    const listening = w.logs.find((l) => l.msg.startsWith('listening'));
-    expect(listening?.level).toBe('info');
-    expect(listening?.config).toMatchObject({
-      port: 0,
-      logLevel: 'info',
-      version: '1.2.3-test',
-      messageBytes: 14,
-    });
-    expect(JSON.stringify(listening)).not.toContain('Hello, world!');
-  });
-
-  it('does not log requests or probes at the default level', () => {
-    expect(w.logs.filter((l) => l.msg === 'request')).toEqual([]);
-    expect(w.logs.every((l) => l.level === 'info')).toBe(true);
   });
 });
 

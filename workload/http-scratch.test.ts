@@ -1,10 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorkload, startWorkload } from './test-support.ts';
+import { freshTmpDir, type RunningWorkload, startWorkload } from './test-support.ts';
 
 const ITEM = 1024;
 
@@ -102,5 +102,58 @@ describe('scratch data under TMPDIR', () => {
     const after = await post(Buffer.from('still here'));
     expect(after.status).toBe(201);
     expect(w.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
+  });
+});
+
+/** Bytes the files under `dir` take on disk (whole blocks, as du and the kubelet count them). */
+function diskUsage(dir: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).blocks * 512;
+  }
+  return bytes;
+}
+
+describe('scratch data within the volume under TMPDIR', () => {
+  it('keeps what its files take on disk within SCRATCH_VOLUME_BYTES (the emptyDir sizeLimit)', async () => {
+    const volume = 64 * 1024;
+    const w = await startWorkload({ SCRATCH_VOLUME_BYTES: String(volume) });
+    try {
+      // Small items take a whole block each: counting their bytes alone would keep 64 of them.
+      for (let i = 0; i < 64; i++) {
+        const res = await fetch(`${w.url}/scratch`, { method: 'POST', body: Buffer.alloc(1000, i) });
+        expect(res.status).toBe(201);
+        await res.text();
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      expect(diskUsage(w.tmpDir)).toBeLessThanOrEqual(volume);
+      // The largest item is what fits in the volume, not the default 64 KiB.
+      const large = await fetch(`${w.url}/scratch`, { method: 'POST', body: Buffer.alloc(volume, 1) });
+      expect(large.status).toBe(413);
+      await large.text();
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('removes the scratch directory a killed workload left in TMPDIR, and nothing else', async () => {
+    const tmpDir = freshTmpDir();
+    const first = await startWorkload({ TMPDIR: tmpDir });
+    const left = String((await first.waitForLog('ready')).scratchDir);
+    expect((await fetch(`${first.url}/scratch`, { method: 'POST', body: 'left behind' })).status).toBe(201);
+    await first.stop(); // SIGKILL: no clean-up
+    expect(existsSync(left)).toBe(true);
+    // A live process's directory and unrelated ones stay.
+    const alive = join(tmpDir, `hello-scratch-${process.pid}-alive1`);
+    mkdirSync(alive);
+    mkdirSync(join(tmpDir, 'unrelated'));
+    const second = await startWorkload({ TMPDIR: tmpDir });
+    try {
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(alive)).toBe(true);
+      expect(existsSync(join(tmpDir, 'unrelated'))).toBe(true);
+    } finally {
+      await second.stop();
+    }
   });
 });

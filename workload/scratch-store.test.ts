@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, statfs, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ItemTooLarge, ScratchStore } from './scratch-store.ts';
 import { freshTmpDir } from './test-support.ts';
@@ -79,6 +79,35 @@ describe('ScratchStore', () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.put(bytes(10, i))));
     expect(store.bytes).toBe(50);
     await expect.poll(() => files(store).then((f) => f.length)).toBe(5);
+  });
+
+  it('keeps what its files take on disk, in whole blocks, within volumeBytes', async () => {
+    const tmp = freshTmpDir();
+    const block = (await statfs(tmp)).bsize;
+    const store = await ScratchStore.open(tmp, {
+      maxItemBytes: 100 * block,
+      maxTotalBytes: 1000 * block,
+      maxItems: 64,
+      volumeBytes: 20 * block,
+    });
+    // Room for the directories (3 blocks, and one per 64 entries) leaves 16 blocks for items.
+    expect(store.limits.maxItemBytes).toBe(16 * block);
+    for (let i = 0; i < 20; i++) await store.put(bytes(1, i));
+    expect(store.items).toBe(16);
+    await expect(store.put(bytes(16 * block + 1, 1))).rejects.toBeInstanceOf(ItemTooLarge);
+    await store.put(bytes(16 * block, 1));
+    expect(store.items).toBe(1);
+  });
+
+  it('names its directory after the process and removes those of processes that are gone', async () => {
+    const tmp = freshTmpDir();
+    const gone = join(tmp, 'hello-scratch-999999999-aaaaaa');
+    const alive = join(tmp, `hello-scratch-${process.ppid}-bbbbbb`);
+    const earlierUs = join(tmp, `hello-scratch-${process.pid}-cccccc`);
+    for (const dir of [gone, alive, earlierUs, join(tmp, 'other')]) await mkdir(dir);
+    const store = await ScratchStore.open(tmp, { maxItemBytes: 1, maxTotalBytes: 1, maxItems: 1 });
+    expect(store.dir.startsWith(join(tmp, `hello-scratch-${process.pid}-`))).toBe(true);
+    expect((await readdir(tmp)).sort()).toEqual([basename(alive), basename(store.dir), 'other'].sort());
   });
 
   it('removes its directory on destroy', async () => {

@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Logger } from 'pino';
 import { prefersJson } from './accept.ts';
+import { Budget } from './budget.ts';
 import { burnCpu, parseWorkMs } from './cpu-work.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { type Metrics, type Route, UNMATCHED_ROUTE } from './metrics.ts';
@@ -23,7 +24,18 @@ export interface ServerDeps {
   /** Undefined until start-up has proved TMPDIR writable. */
   scratch: () => ScratchStore | undefined;
   workMaxMs: number;
+  /** /work burns running at once; 0 turns /work off. */
+  workMaxConcurrent: number;
+  /** Bytes of POST /scratch bodies being received at once; more uploads are refused (429). */
+  scratchMaxBytesInFlight: number;
+  /** From a request's first byte to its last header, and to the last byte of its body. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
+
+/** How often Node looks for requests past their headers or request timeout (its default is 30 s,
+ *  which would let a stalled request live that much longer). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 const TEXT = 'text/plain; charset=utf-8';
 const PROBE_HEADERS = { 'content-type': TEXT, 'cache-control': 'no-store', ...NOSNIFF } as const;
@@ -35,6 +47,8 @@ const NO_ITEM = 'no such scratch item (never stored, or evicted)\n';
 export function createWorkloadServer(deps: ServerDeps): Server {
   const { responses, lifecycle, metrics, logger } = deps;
   const debug = logger.isLevelEnabled('debug');
+  const workSlots = new Budget(deps.workMaxConcurrent);
+  const uploadBytes = new Budget(deps.scratchMaxBytesInFlight);
 
   /** Every response ends here. */
   function done(req: IncomingMessage, route: Route, status: number, start: number): void {
@@ -69,6 +83,13 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     text: string,
   ) {
     send(req, res, route, start, status, { 'content-type': TEXT, ...NOSNIFF }, text);
+  }
+
+  /** 429 with Retry-After: a bound is reached, and a moment later there is room again. A 4xx, not a
+   *  5xx: nothing failed, and the error-ratio alert counts 5xx as failures inside the workload. */
+  function busy(req: IncomingMessage, res: ServerResponse, route: Route, start: number, what: string): void {
+    const headers = { 'content-type': TEXT, 'retry-after': '1', ...NOSNIFF };
+    send(req, res, route, start, 429, headers, `busy: ${what}; retry later\n`);
   }
 
   function notAllowed(
@@ -137,11 +158,25 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     // A body somewhat over the limit is read and dropped, so that the client, still sending,
     // gets to read the 413 instead of a reset; a far larger one is cut off.
     const discardLimit = Math.max(limit * 4, 1024 * 1024);
-    if (Number(req.headers['content-length'] ?? 0) > discardLimit) return tooLarge(true);
-    const body = await readBody(req, limit, discardLimit);
-    if (body === 'over-limit') return tooLarge(false);
-    if (body === 'cut-off') return tooLarge(true);
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > discardLimit) return tooLarge(true);
+    // What the body may hold in memory until it is written: its declared length, or a whole item
+    // when it comes in chunks. Reserved before reading, so that uploads that stall cannot add up.
+    const reserved = Number.isNaN(declared) ? limit : Math.min(declared, limit);
+    if (!uploadBytes.tryTake(reserved)) {
+      res.setHeader('connection', 'close');
+      return busy(
+        req,
+        res,
+        route,
+        start,
+        `${uploadBytes.capacity} bytes of uploads are being received (SCRATCH_MAX_BYTES_IN_FLIGHT)`,
+      );
+    }
     try {
+      const body = await readBody(req, limit, discardLimit);
+      if (body === 'over-limit') return tooLarge(false);
+      if (body === 'cut-off') return tooLarge(true);
       const id = await store.put(body);
       send(
         req,
@@ -155,6 +190,8 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     } catch (err) {
       if (err instanceof ItemTooLarge) return tooLarge(false);
       throw err;
+    } finally {
+      uploadBytes.giveBack(reserved);
     }
   }
 
@@ -177,9 +214,25 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     start: number,
     query: string,
   ): Promise<void> {
+    if (workSlots.capacity === 0) {
+      return sendText(req, res, '/work', start, 404, '/work is off (WORK_MAX_CONCURRENT=0)\n');
+    }
     const ms = parseWorkMs(query, deps.workMaxMs);
     if (typeof ms === 'string') return sendText(req, res, '/work', start, 400, `${ms}\n`);
-    await burnCpu(ms);
+    if (!workSlots.tryTake(1)) {
+      return busy(
+        req,
+        res,
+        '/work',
+        start,
+        `${workSlots.capacity} /work requests run already (WORK_MAX_CONCURRENT)`,
+      );
+    }
+    try {
+      await burnCpu(ms);
+    } finally {
+      workSlots.giveBack(1);
+    }
     sendText(req, res, '/work', start, 200, `burned ${ms} ms of CPU\n`);
   }
 
@@ -232,18 +285,25 @@ export function createWorkloadServer(deps: ServerDeps): Server {
     return sendText(req, res, UNMATCHED_ROUTE, start, 404, 'not found\n');
   }
 
-  const server = createServer((req, res) => {
-    const start = performance.now();
-    try {
-      route(req, res, start);
-    } catch (err) {
-      fail(req, res, UNMATCHED_ROUTE, start, err);
-    }
-  });
+  const server = createServer(
+    {
+      headersTimeout: deps.headersTimeoutMs,
+      requestTimeout: deps.requestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    (req, res) => {
+      const start = performance.now();
+      try {
+        route(req, res, start);
+      } catch (err) {
+        fail(req, res, UNMATCHED_ROUTE, start, err);
+      }
+    },
+  );
   // Longer than the idle timeout of common proxies in front of us (ingress-nginx keeps upstream
   // connections 60 s): otherwise a proxy may reuse a connection we just closed and answer 502.
+  // (Node's headers timeout starts with a request's first byte, so it does not cut idle ones.)
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   return server;
 }
 
@@ -274,5 +334,10 @@ function readBody(
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', reject);
+    // A body cut short (the client went away, or Node's request timeout closed it) may end
+    // without an error: settle anyway, so that its reserved bytes are given back.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request closed before its body was complete'));
+    });
   });
 }

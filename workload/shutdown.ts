@@ -4,10 +4,12 @@
 import type { Server } from 'node:http';
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
+import type { Connections } from './connections.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface ShutdownOptions {
   server: Server;
+  connections: Pick<Connections, 'open' | 'closeIdle' | 'whenNoneOpen'>;
   lifecycle: Lifecycle;
   logger: Logger;
   drainMs: number;
@@ -57,15 +59,34 @@ export function installShutdown(o: ShutdownOptions): void {
     setTimeout(() => {
       o.lifecycle.phase = 'closing';
       o.logger.info('shutdown: drain period over, closing the server');
-      o.server.close(() => {
+      // Keep-alive connections with no request in flight would hold the shutdown up. Closed after
+      // this turn's poll phase, which reads what arrived before the drain ended: a request already
+      // sent on one is answered, not reset.
+      setImmediate(() => o.connections.closeIdle());
+      closeWhenNoneLeft(o, () => {
         clearTimeout(deadline);
         void finish(false);
       });
-      // Keep-alive connections with no request in flight would otherwise hold close() open.
-      o.server.closeIdleConnections();
     }, o.drainMs);
   };
 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/**
+ * Closes the listener once no connection is left, in its accept queue either: closing it earlier
+ * would reset the connections made while the drain lasted that wait there. Node accepts one
+ * connection per turn of its event loop, so "none left" is no connection open after a whole turn
+ * (two check phases, a poll phase between them) that accepted none.
+ */
+function closeWhenNoneLeft(o: ShutdownOptions, closed: () => void): void {
+  void o.connections.whenNoneOpen().then(() =>
+    setImmediate(() =>
+      setImmediate(() => {
+        if (o.connections.open > 0) closeWhenNoneLeft(o, closed);
+        else o.server.close(closed);
+      }),
+    ),
+  );
 }

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
@@ -6,7 +7,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createMetrics } from './metrics.ts';
 import { prepareMessageResponses } from './responses.ts';
 import { createWorkloadServer } from './server.ts';
-import { runUntilExit, startWorkload } from './test-support.ts';
+import { freshTmpDir, runUntilExit, type SpawnOptions, startWorkload } from './test-support.ts';
 
 describe('start-up', () => {
   it.each([
@@ -50,6 +51,52 @@ describe('start-up', () => {
     }
   });
 
+  describe('puts one line on stderr naming the setting and the cause', () => {
+    async function expectOneLine(
+      env: Record<string, string>,
+      setting: string,
+      cause: RegExp,
+      options: SpawnOptions = {},
+    ) {
+      const run = await runUntilExit(env, options);
+      expect(run.code).toBe(1);
+      const lines = run.stderr.split('\n').filter((l) => l !== '');
+      expect(lines).toEqual([expect.stringContaining(setting)]);
+      expect(lines[0]).toMatch(cause);
+    }
+
+    it('when TMPDIR does not exist', async () => {
+      await expectOneLine({ TMPDIR: '/nonexistent/tmp' }, 'TMPDIR="/nonexistent/tmp"', /ENOENT/);
+    });
+
+    it('when TMPDIR is read-only', async () => {
+      const readOnly = freshTmpDir();
+      chmodSync(readOnly, 0o555);
+      await expectOneLine({ TMPDIR: readOnly }, `TMPDIR="${readOnly}"`, /EACCES|EROFS/, {
+        unprivileged: true,
+      });
+    });
+
+    it('when the port is taken', async () => {
+      const blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(0, r));
+      const { port } = blocker.address() as AddressInfo;
+      try {
+        await expectOneLine({ PORT: String(port) }, `PORT=${port}`, /EADDRINUSE/);
+      } finally {
+        blocker.close();
+      }
+    });
+
+    it('when the port is privileged', async () => {
+      const tmp = freshTmpDir();
+      chmodSync(tmp, 0o777);
+      await expectOneLine({ PORT: '80', TMPDIR: tmp }, 'PORT=80', /EACCES.*below 1024/, {
+        unprivileged: true,
+      });
+    });
+  });
+
   it('logs every request at debug level, probes included, when LOG_LEVEL=debug', async () => {
     const w = await startWorkload({ LOG_LEVEL: 'debug' });
     try {
@@ -83,6 +130,10 @@ describe('readiness before start-up is done', () => {
       logger: pino({ level: 'silent' }),
       scratch: () => undefined,
       workMaxMs: 10,
+      workMaxConcurrent: 0,
+      scratchMaxBytesInFlight: 1024,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,10 +1,13 @@
-// Runs the real workload as a child process for tests: same entry point, same Node, a free port.
+// Runs the real workload as a child process for tests: same entry point, same Node and flags as the
+// image, a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { NODE_FLAGS } from './bundle.ts';
 
 export const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -43,10 +46,20 @@ afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function spawnWorkload(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
+/** The user tests run the workload as when they need one without privileges, as in a pod. */
+export const UNPRIVILEGED_ID = 65534;
+
+export interface SpawnOptions {
+  /** Run as UNPRIVILEGED_ID when the tests run as root (they already are unprivileged otherwise). */
+  unprivileged?: boolean;
+}
+
+function spawnWorkload(env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
+  const dropRoot = options.unprivileged === true && process.getuid?.() === 0;
+  return spawn(process.execPath, [...NODE_FLAGS, MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: freshTmpDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(dropRoot ? { uid: UNPRIVILEGED_ID, gid: UNPRIVILEGED_ID } : {}),
   });
 }
 
@@ -101,8 +114,9 @@ export async function startWorkload(env: Record<string, string> = {}): Promise<R
 /** Runs the workload expecting it to stop by itself (e.g. on bad config); returns its output. */
 export function runUntilExit(
   env: Record<string, string>,
+  options: SpawnOptions = {},
 ): Promise<Exit & { stdout: string; stderr: string }> {
-  const proc = spawnWorkload(env);
+  const proc = spawnWorkload(env, options);
   let stdout = '';
   let stderr = '';
   proc.stdout?.on('data', (d: Buffer) => {
@@ -119,4 +133,40 @@ export function runUntilExit(
       resolve({ code, signal, stdout, stderr });
     }),
   );
+}
+
+export interface ProbeResult {
+  path: string;
+  /** The status code, 'timeout' when no answer came within the timeout, else the error code. */
+  status: number | string;
+  ms: number;
+  /** When (Date.now()) the TCP handshake completed: from then on the connection was in the
+   *  server's accept queue. Undefined when it never did. */
+  connectedAt: number | undefined;
+}
+
+/**
+ * Asks as the kubelet does: a new connection for every probe (its HTTP prober keeps none alive),
+ * so that the time includes being accepted, and a timeout like the probe's timeoutSeconds.
+ */
+export function probe(url: string, path: string, timeoutMs: number): Promise<ProbeResult> {
+  const start = performance.now();
+  let connectedAt: number | undefined;
+  const result = (status: number | string) => ({ path, status, ms: performance.now() - start, connectedAt });
+  return new Promise((resolve) => {
+    const req = get(`${url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(result(res.statusCode ?? 0)));
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(result('timeout'));
+    });
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connectedAt = Date.now();
+      }),
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(result(err.code ?? err.message)));
+  });
 }

@@ -141,6 +141,18 @@ export const invalidCases: InvalidCase[] = [
     message: 'must not be greater than resources.limits.memory',
   },
   {
+    name: '/work with no burn allowed',
+    spec: { message, work: { enabled: true, maxConcurrent: 0 } },
+    path: 'spec.work.maxConcurrent',
+    message: 'greater than or equal to 1',
+  },
+  {
+    name: '/work with more burns than keep the probes answering',
+    spec: { message, work: { enabled: true, maxConcurrent: 33 } },
+    path: 'spec.work.maxConcurrent',
+    message: 'less than or equal to 32',
+  },
+  {
     name: 'network peer with ipBlock and selector',
     spec: {
       message,

@@ -479,6 +479,36 @@ const monitoring: SchemaNode = {
   },
 };
 
+/** The most /work burns a pod may run at once: the workload's own bound (MAX_WORK_CONCURRENT). They
+ * share one core, so each of N takes N times as long. */
+export const MAX_WORK_CONCURRENT = 32;
+
+const work: SchemaNode = {
+  type: 'object',
+  tsName: 'WorkSettings',
+  description:
+    "The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless " +
+    'enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off.',
+  // No default for the object, as for monitoring: HelloServices that do not set it stay as they were.
+  properties: {
+    enabled: {
+      type: 'boolean',
+      description: 'Serve /work. Default false.',
+      default: false,
+    },
+    maxConcurrent: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        `How many /work requests each pod runs at once (1-${MAX_WORK_CONCURRENT}); more are refused with 429 ` +
+        'and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4.',
+      minimum: 1,
+      maximum: MAX_WORK_CONCURRENT,
+      default: 4,
+    },
+  },
+};
+
 export const specSchema: SchemaNode = {
   type: 'object',
   tsName: 'HelloServiceSpec',
@@ -539,6 +569,7 @@ export const specSchema: SchemaNode = {
     networkPolicy,
     monitoring,
     rollout,
+    work,
   },
   rules: [
     rule<DefaultedHelloServiceSpec>({

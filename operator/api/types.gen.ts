@@ -128,6 +128,14 @@ export interface RolloutSettings {
   progressDeadlineSeconds?: number;
 }
 
+/** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+export interface WorkSettings {
+  /** Serve /work. Default false. */
+  enabled?: boolean;
+  /** How many /work requests each pod runs at once (1-32); more are refused with 429 and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4. */
+  maxConcurrent?: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface HelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -156,6 +164,8 @@ export interface HelloServiceSpec {
   monitoring?: MonitoringSettings;
   /** How a change of message or image rolls out. */
   rollout?: RolloutSettings;
+  /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+  work?: WorkSettings;
 }
 
 /** Reserved CPU and memory. */
@@ -272,6 +282,14 @@ export interface DefaultedRolloutSettings {
   progressDeadlineSeconds: number;
 }
 
+/** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+export interface DefaultedWorkSettings {
+  /** Serve /work. Default false. */
+  enabled: boolean;
+  /** How many /work requests each pod runs at once (1-32); more are refused with 429 and Retry-After. They share one CPU, so each of N at once takes N times as long. Default 4. */
+  maxConcurrent: number;
+}
+
 /** What the HelloService serves and how it runs. */
 export interface DefaultedHelloServiceSpec {
   /** The text the service answers with (the workload's MESSAGES). Any UTF-8, several lines allowed, at most 16384 characters. Changing it rolls the pods with no failed requests. */
@@ -300,6 +318,8 @@ export interface DefaultedHelloServiceSpec {
   monitoring?: DefaultedMonitoringSettings;
   /** How a change of message or image rolls out. */
   rollout: DefaultedRolloutSettings;
+  /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
+  work?: DefaultedWorkSettings;
 }
 
 /** One revision: a message and an image, as the pods of one ReplicaSet run them. */

@@ -119,6 +119,28 @@ describe('buildDeployment', () => {
   });
 
   it.each([
+    ['absent', {}, '0'],
+    ['switched off', { work: { enabled: false, maxConcurrent: 8 } }, '0'],
+    ['on, with the default cap', { work: { enabled: true } }, '4'],
+    ['on, with a cap of 16', { work: { enabled: true, maxConcurrent: 16 } }, '16'],
+  ])('tells the workload its /work cap (%s) through WORK_MAX_CONCURRENT, 0 being off', (_, spec, value) => {
+    expect(env(buildDeployment(hello(spec), settings), 'WORK_MAX_CONCURRENT')?.value).toBe(value);
+  });
+
+  it.each([
+    ['defaults', {}, String(64 * 2 ** 20)],
+    ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, String(2 ** 30)],
+    ['a memory /tmp', { tmp: { medium: 'Memory' as const, sizeLimit: '16Mi' } }, String(16 * 2 ** 20)],
+    ['a decimal size', { tmp: { sizeLimit: '1.5M' } }, '1500000'],
+    ['a fraction of a byte', { tmp: { sizeLimit: '500m' } }, '1'],
+  ])(
+    'tells the workload the size of /tmp (%s) through SCRATCH_VOLUME_BYTES, so scratch stays within it',
+    (_, spec, value) => {
+      expect(env(buildDeployment(hello(spec), settings), 'SCRATCH_VOLUME_BYTES')?.value).toBe(value);
+    },
+  );
+
+  it.each([
     ['defaults', {}, { sizeLimit: '64Mi' }],
     ['a larger disk /tmp', { tmp: { sizeLimit: '1Gi' } }, { sizeLimit: '1Gi' }],
     [

@@ -33,6 +33,15 @@ export function ephemeralStorage(spec: DefaultedHelloService['spec']): string {
   return formatBytes(LOG_STORAGE_BYTES + tmp);
 }
 
+/**
+ * The size of /tmp in whole bytes, which the workload keeps its scratch data within (it would
+ * otherwise keep its own 16 MiB, whatever the volume, and a smaller one would get the pod evicted).
+ */
+function tmpVolumeBytes(spec: DefaultedHelloService['spec']): number {
+  const bytes = Math.floor(parseQuantity(spec.tmp.sizeLimit) ?? 0);
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, bytes));
+}
+
 const httpProbe = (path: string, probe: V1Probe): V1Probe => ({
   httpGet: { path, port: PORT_NAME, scheme: 'HTTP' },
   ...probe,
@@ -52,6 +61,9 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
         valueFrom: { configMapKeyRef: { name: configMapName(hs, settings), key: MESSAGES_KEY } },
       },
       { name: 'TMPDIR', value: '/tmp' },
+      { name: 'SCRATCH_VOLUME_BYTES', value: String(tmpVolumeBytes(spec)) },
+      // 0 turns /work off in the workload.
+      { name: 'WORK_MAX_CONCURRENT', value: String(spec.work?.enabled ? spec.work.maxConcurrent : 0) },
     ],
     resources: {
       requests: {

@@ -138,6 +138,8 @@ describe('the whole product on a real node', () => {
           scaleDownStabilizationWindowSeconds: 10,
         },
         resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+        // /work is off unless asked for; the load below sends at most 4 at once.
+        work: { enabled: true, maxConcurrent: 4 },
       },
     });
     await readyAtGeneration('busy');
