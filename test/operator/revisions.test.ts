@@ -2,6 +2,8 @@
 // can pull) keeps the previous revision serving, through the Ingress and in a pod that restarts
 // meanwhile, and says so: in the status (which revision serves, which failed and why) and to kstatus.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { KubeObject } from '../../operator/kube/rest.ts';
+import { referencedConfigMaps } from '../../operator/reconcile/revisions.ts';
 import { tool } from '../cluster/cli.ts';
 import { failures, runLoad } from '../e2e/load.ts';
 import { parseServed } from '../e2e/message-rollout.ts';
@@ -145,5 +147,61 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
     expect(samples.length).toBeGreaterThan(100);
     expect(failures(samples)).toEqual([]);
     expect(samples.every((s) => parseServed(s.body)?.message === A)).toBe(true);
+  });
+
+  it('ten message changes in a row: at most revisionHistoryLimit + 1 ConfigMaps, none unused, none ever rewritten', async () => {
+    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService('ten', { message: 'm0' })));
+    const readyAt = (message: string) =>
+      eventually(`ten Ready with ${message}`, () => {
+        const hs = f.get('hs', 'ten');
+        const ready = (hs?.status?.conditions as { type: string; status: string }[] | undefined)?.find(
+          (c) => c.type === 'Ready',
+        );
+        return ready?.status === 'True' &&
+          hs?.status?.observedGeneration === hs?.metadata.generation &&
+          f.configMap('ten')?.data?.MESSAGES === message
+          ? true
+          : undefined;
+      });
+    /** Every ConfigMap of `ten` seen so far, with the resourceVersion it had when first seen. */
+    const firstSeen = new Map<string, string>();
+    const configMaps = () => f.list('configmap', 'app.kubernetes.io/instance=ten');
+    await readyAt('m0');
+    for (let i = 1; i <= 10; i++) {
+      for (const cm of configMaps()) {
+        if (!firstSeen.has(cm.metadata.name)) firstSeen.set(cm.metadata.name, cm.metadata.resourceVersion);
+      }
+      must(f.kubectl, [
+        '-n',
+        f.ns,
+        'patch',
+        'hs',
+        'ten',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { message: `m${i}` } }),
+      ]);
+      await readyAt(`m${i}`);
+    }
+    const deployment = f.get('deployment', 'ten');
+    const limit = deployment?.spec?.revisionHistoryLimit as number;
+    // Pruning happens on the reconcile after the Deployment controller drops a ReplicaSet.
+    const left = await eventually('only ConfigMaps some ReplicaSet uses', () => {
+      const inUse = new Set(
+        f
+          .list('replicaset', 'app.kubernetes.io/instance=ten')
+          .flatMap((rs) => referencedConfigMaps(rs as KubeObject)),
+      );
+      const now = configMaps();
+      return now.every((cm) => inUse.has(cm.metadata.name)) ? now : undefined;
+    });
+    expect(left.length).toBeLessThanOrEqual(limit + 1);
+    expect(left.length).toBeGreaterThan(1);
+    for (const cm of left) {
+      expect(cm.immutable, cm.metadata.name).toBe(true);
+      const seen = firstSeen.get(cm.metadata.name);
+      if (seen) expect(cm.metadata.resourceVersion, `${cm.metadata.name} rewritten`).toBe(seen);
+    }
+    expect(firstSeen.size).toBeGreaterThanOrEqual(10);
   });
 });
