@@ -69,7 +69,7 @@ export async function reconcileHelloService(
     setRevision(run.draft, revisionOf(hs, deps.settings));
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
     const configMap = wanted.find((c) => c.kind.kind === 'ConfigMap')?.body.metadata.name ?? '';
-    const pruned = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);
+    const { pruned, recheckAfterMs } = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);
     if (pruned.length > 0) {
       run.record(
         'Normal',
@@ -79,8 +79,10 @@ export async function reconcileHelloService(
       );
       run.ctx.log.info({ configMaps: pruned }, 'pruned');
     }
-    const requeueAfterMs = observeMonitoring(run.draft, hs, served);
-    return { requeueAfterMs };
+    const rechecks = [observeMonitoring(run.draft, hs, served), recheckAfterMs].filter(
+      (ms): ms is number => ms !== undefined,
+    );
+    return { requeueAfterMs: rechecks.length > 0 ? Math.min(...rechecks) : undefined };
   } finally {
     reportChanges(writes, run.record, run.ctx.log);
     const applied = writes.returned.get('Deployment') as DeploymentView | undefined;

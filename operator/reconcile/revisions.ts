@@ -6,6 +6,7 @@
 import type { DefaultedHelloService } from '../api/types.ts';
 import type { KindInfo, KubeObject } from '../kube/rest.ts';
 import { childKind } from '../resources/children.ts';
+import { REVISION_HISTORY_LIMIT } from '../resources/deployment.ts';
 import { INSTANCE_LABEL } from '../resources/labels.ts';
 import { childName } from '../resources/names.ts';
 import type { ReconcilerDeps } from './deps.ts';
@@ -38,15 +39,23 @@ export function referencedConfigMaps(obj: KubeObject): string[] {
 }
 
 /**
+ * How soon to look again when more earlier ConfigMaps are kept than the Deployment keeps
+ * ReplicaSets: the Deployment controller is about to drop one, and dropping a ReplicaSet enqueues
+ * nothing (the operator does not watch them).
+ */
+export const PRUNE_RECHECK_MS = 30_000;
+
+/**
  * Deletes this HelloService's ConfigMaps that are neither `current` nor used by any ReplicaSet of
- * its pods; returns the names deleted. Lists ReplicaSets only when there is something to prune.
+ * its pods. Returns the names deleted, and how soon to look again (undefined: no need). Lists
+ * ReplicaSets only when there is something to prune.
  */
 export async function pruneConfigMaps(
   deps: ReconcilerDeps,
   hs: DefaultedHelloService,
   current: string,
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<{ pruned: string[]; recheckAfterMs: number | undefined }> {
   const namespace = hs.metadata.namespace;
   const instance = childName(hs.metadata.name);
   const owner = { uid: hs.metadata.uid ?? '', instance };
@@ -59,7 +68,7 @@ export async function pruneConfigMaps(
         cm.metadata?.labels?.[INSTANCE_LABEL] === instance &&
         ownership(cm, owner).verdict === 'owned',
     );
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return { pruned: [], recheckAfterMs: undefined };
   const replicaSets = await deps.list(REPLICA_SETS, namespace, `${INSTANCE_LABEL}=${instance}`, signal);
   const inUse = new Set(replicaSets.flatMap(referencedConfigMaps));
   const pruned: string[] = [];
@@ -73,5 +82,6 @@ export async function pruneConfigMaps(
     );
     pruned.push(name);
   }
-  return pruned;
+  const kept = candidates.length - pruned.length;
+  return { pruned, recheckAfterMs: kept > REVISION_HISTORY_LIMIT ? PRUNE_RECHECK_MS : undefined };
 }

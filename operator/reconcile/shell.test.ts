@@ -224,6 +224,24 @@ const rows: Row[] = [
     conditions: { Ready: 'True/Ready' },
   },
   {
+    name: 'more earlier ConfigMaps in use than the Deployment keeps ReplicaSets: a look again in 30 s',
+    given: [
+      reconciled(),
+      async (f, reconcile) => {
+        for (let i = 1; i <= 6; i++) {
+          await specChanged({ message: `m${i}` })(f, reconcile);
+          await reconcileOnce(reconcile, f);
+          f.rollOut();
+        }
+        await reconcileOnce(reconcile, f);
+        f.clearRecords();
+      },
+    ],
+    writes: [],
+    events: [],
+    result: { requeueAfterMs: 30_000 },
+  },
+  {
     name: 'a reconcile-at annotation forces every apply; none changes anything, so no Event',
     given: [reconciled(), annotated({ [RECONCILE_AT_ANNOTATION]: 'now' })],
     writes: [...WAVE_0, 'apply Deployment'],
