@@ -140,9 +140,6 @@ export interface ProbeResult {
   /** The status code, 'timeout' when no answer came within the timeout, else the error code. */
   status: number | string;
   ms: number;
-  /** When (Date.now()) the TCP handshake completed: from then on the connection was in the
-   *  server's accept queue. Undefined when it never did. */
-  connectedAt: number | undefined;
 }
 
 /**
@@ -151,8 +148,7 @@ export interface ProbeResult {
  */
 export function probe(url: string, path: string, timeoutMs: number): Promise<ProbeResult> {
   const start = performance.now();
-  let connectedAt: number | undefined;
-  const result = (status: number | string) => ({ path, status, ms: performance.now() - start, connectedAt });
+  const result = (status: number | string) => ({ path, status, ms: performance.now() - start });
   return new Promise((resolve) => {
     const req = get(`${url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
@@ -162,11 +158,6 @@ export function probe(url: string, path: string, timeoutMs: number): Promise<Pro
       req.destroy();
       resolve(result('timeout'));
     });
-    req.on('socket', (socket) =>
-      socket.once('connect', () => {
-        connectedAt = Date.now();
-      }),
-    );
     req.on('error', (err: NodeJS.ErrnoException) => resolve(result(err.code ?? err.message)));
   });
 }
