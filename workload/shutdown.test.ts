@@ -87,33 +87,31 @@ describe('graceful shutdown', () => {
   });
 
   it('answers every connection made during the drain, up to its very end', async () => {
+    const drainMs = 1000;
     const w = await startWorkload({
-      SHUTDOWN_DRAIN_SECONDS: '1',
+      SHUTDOWN_DRAIN_SECONDS: String(drainMs / 1000),
       SHUTDOWN_TIMEOUT_SECONDS: '15',
       WORK_MAX_CONCURRENT: '4',
     });
-    // CPU burns across the end of the drain make each turn of the event loop longer.
-    const burns = Array.from({ length: 4 }, () => fetch(`${w.url}/work?ms=500`).then((r) => r.text()));
+    // A client asking for more CPU than allowed, across the end of the drain: each turn of the
+    // event loop is as long as the workload lets burns make it.
+    const burns = Array.from({ length: 20 }, () => fetch(`${w.url}/work?ms=300`).then((r) => r.text()));
+    const signalled = performance.now();
     w.proc.kill('SIGTERM');
-    await w.waitForLog('shutdown: draining, readiness now fails');
-    let drainEnd: number | undefined;
-    void w.waitForLog('shutdown: drain period over, closing the server').then((l) => {
-      drainEnd = Date.parse(String(l.time));
-    });
-    // Clients that have not heard of the shutdown open connections in bursts until they see it
-    // over. Node accepts one connection per turn of its event loop, so a burst waits in the
-    // accept queue for a while: the end of the drain finds connections there.
+    // Clients that have not heard of the shutdown open connections in bursts, every 50 ms from
+    // the middle of the drain to a little past its end. Node accepts one connection per turn of
+    // its event loop, so the end of the drain finds some of them waiting in the accept queue. 500
+    // in all, so that the queue (511) never overflows.
     const sent: Promise<ProbeResult>[] = [];
-    while (drainEnd === undefined) {
-      for (let i = 0; i < 200; i++) sent.push(probe(w.url, '/', 10_000));
-      await new Promise((r) => setTimeout(r, 50));
+    for (let at = drainMs / 2; sent.length < 500; at += 50) {
+      await new Promise((r) => setTimeout(r, signalled + at - performance.now()));
+      for (let i = 0; i < 50; i++) sent.push(probe(w.url, '/', 10_000));
     }
     const answers = await Promise.all(sent);
-    // A connection made before the drain ended (the log's time; same clock) carried a request sent
-    // during the drain: it must be answered. Later ones may be refused or reset.
-    const duringDrain = answers.filter((a) => a.connectedAt !== undefined && a.connectedAt < (drainEnd ?? 0));
-    expect(duringDrain.length).toBeGreaterThanOrEqual(200);
-    expect(duringDrain.filter((a) => a.status !== 200)).toEqual([]);
+    // Refused: the connection came after the listener closed (a client late on a busy machine)
+    // and sent nothing. Reset: it was made, so its request was sent, and it was not answered.
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(100);
+    expect(answers.filter((a) => a.status !== 200 && a.status !== 'ECONNREFUSED')).toEqual([]);
     await Promise.all(burns);
     expect(await w.exited).toEqual({ code: 0, signal: null });
   });

@@ -41,8 +41,11 @@ export function freshTmpDir(): string {
 }
 
 const created: string[] = [];
-// Registered from the importing test file's top level, so it runs after all of its tests.
+const started: ChildProcess[] = [];
+// Registered from the importing test file's top level, so it runs after all of its tests. A test
+// that failed or timed out before stopping its workload must not leave it running.
 afterAll(() => {
+  for (const proc of started.splice(0)) if (proc.exitCode === null) proc.kill('SIGKILL');
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -56,11 +59,13 @@ export interface SpawnOptions {
 
 function spawnWorkload(env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
   const dropRoot = options.unprivileged === true && process.getuid?.() === 0;
-  return spawn(process.execPath, [...NODE_FLAGS, MAIN], {
+  const proc = spawn(process.execPath, [...NODE_FLAGS, MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', TMPDIR: freshTmpDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(dropRoot ? { uid: UNPRIVILEGED_ID, gid: UNPRIVILEGED_ID } : {}),
   });
+  started.push(proc);
+  return proc;
 }
 
 /** Starts the workload and resolves once it logs `ready`. */
@@ -140,9 +145,6 @@ export interface ProbeResult {
   /** The status code, 'timeout' when no answer came within the timeout, else the error code. */
   status: number | string;
   ms: number;
-  /** When (Date.now()) the TCP handshake completed: from then on the connection was in the
-   *  server's accept queue. Undefined when it never did. */
-  connectedAt: number | undefined;
 }
 
 /**
@@ -151,8 +153,7 @@ export interface ProbeResult {
  */
 export function probe(url: string, path: string, timeoutMs: number): Promise<ProbeResult> {
   const start = performance.now();
-  let connectedAt: number | undefined;
-  const result = (status: number | string) => ({ path, status, ms: performance.now() - start, connectedAt });
+  const result = (status: number | string) => ({ path, status, ms: performance.now() - start });
   return new Promise((resolve) => {
     const req = get(`${url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
@@ -162,11 +163,6 @@ export function probe(url: string, path: string, timeoutMs: number): Promise<Pro
       req.destroy();
       resolve(result('timeout'));
     });
-    req.on('socket', (socket) =>
-      socket.once('connect', () => {
-        connectedAt = Date.now();
-      }),
-    );
     req.on('error', (err: NodeJS.ErrnoException) => resolve(result(err.code ?? err.message)));
   });
 }

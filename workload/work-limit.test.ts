@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ProbeResult, probe, startWorkload } from './test-support.ts';
 
 const LOAD_CLIENT = fileURLToPath(new URL('./test-load.ts', import.meta.url));
@@ -44,6 +44,10 @@ describe('/work, turned on', () => {
     // answer, ignoring Retry-After: 75 times the cap at any moment.
     const load = spawn(process.execPath, [LOAD_CLIENT, `${w.url}/work?ms=1000`, String(clients), '100'], {
       stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // Also when the test times out and never reaches its finally.
+    onTestFinished(() => {
+      if (load.exitCode === null) load.kill('SIGKILL');
     });
     let output = '';
     load.stdout.on('data', (d: Buffer) => {
