@@ -105,15 +105,11 @@ export function keepManagedFieldsOf(manager: string | undefined) {
 
 /** Reads from one informer per namespace (or the one cluster-wide informer). */
 function storeOf(byNamespace: Map<string, SelfHealingInformer<KubernetesObject>>): Store {
+  const informerFor = (namespace: string | undefined) =>
+    byNamespace.get(namespace ?? '') ?? byNamespace.get('');
   return {
-    get(name, namespace) {
-      const informer = byNamespace.get(namespace ?? '') ?? byNamespace.get('');
-      return informer?.get(name, namespace) as KubeObject | undefined;
-    },
-    list(namespace) {
-      const informer = byNamespace.get(namespace ?? '') ?? byNamespace.get('');
-      return (informer?.list(namespace) ?? []) as readonly KubeObject[];
-    },
+    get: (name, namespace) => informerFor(namespace)?.get(name, namespace) as KubeObject | undefined,
+    list: (namespace) => (informerFor(namespace)?.list(namespace) ?? []) as readonly KubeObject[],
   };
 }
 

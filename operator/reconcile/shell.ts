@@ -17,7 +17,7 @@ import type { KubeObject } from '../kube/rest.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { failureMessage, stuck } from './failure.ts';
 import { reconcileHelloService } from './hello-service.ts';
-import { finishStatus, markFailed, newStatus, pausedStatus, type StatusDraft } from './status.ts';
+import { condition, finishStatus, markFailed, newStatus, pausedStatus, type StatusDraft } from './status.ts';
 import { StatusWriter } from './status-writer.ts';
 
 /** `"true"` stops the operator from changing anything of this HelloService until removed. */
@@ -131,8 +131,7 @@ function remember(
 
 /** A Normal Event when a written status turns Ready. */
 function announceReady(live: KubeObject, status: HelloServiceStatus, record: Record): void {
-  const ready = (s: HelloServiceStatus | undefined) =>
-    s?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const ready = (s: HelloServiceStatus | undefined) => condition(s, 'Ready')?.status === 'True';
   if (ready(status) && !ready(previousStatus(live))) {
     record(
       'Normal',

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { API_VERSION, KIND } from '../../operator/api/schema.ts';
+import type { KubeObject } from '../../operator/kube/rest.ts';
+import { referencedConfigMaps } from '../../operator/reconcile/revisions.ts';
 import { kubectlPath, repoRoot } from '../cluster/paths.ts';
 
 export { eventually, workloadImage } from '../cluster/kube.ts';
@@ -98,11 +100,8 @@ export function getObject(kubectl: Kubectl, kind: string, name: string, namespac
  */
 export function messageConfigMap(kubectl: Kubectl, namespace: string, name: string): Obj | undefined {
   const deployment = getObject(kubectl, 'deployment', name, namespace);
-  const containers = (deployment?.spec?.template?.spec?.containers ?? []) as {
-    env?: { name: string; valueFrom?: { configMapKeyRef?: { name?: string } } }[];
-  }[];
-  const ref = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'MESSAGES')?.valueFrom
-    ?.configMapKeyRef?.name;
+  // The pods read only MESSAGES from a ConfigMap: the one the template refers to is the message's.
+  const [ref] = deployment ? referencedConfigMaps(deployment as KubeObject) : [];
   return ref ? getObject(kubectl, 'configmap', ref, namespace) : undefined;
 }
 
