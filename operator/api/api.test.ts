@@ -191,7 +191,7 @@ describe('defaults', () => {
       tmp: { sizeLimit: '64Mi', medium: 'Disk' },
       podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
       networkPolicy: { enabled: true },
-      rollout: { progressDeadlineSeconds: 600 },
+      rollout: { progressDeadlineSeconds: 600, autoRollback: false },
     });
     expect(desiredReplicas(spec)).toBe(DEFAULT_REPLICAS);
   });

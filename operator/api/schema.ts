@@ -356,6 +356,14 @@ const rollout: SchemaNode = {
       maximum: 3600,
       default: 600,
     },
+    autoRollback: {
+      type: 'boolean',
+      description:
+        'When the latest revision fails (its rollout passes progressDeadlineSeconds, or its pods ' +
+        'crash-loop), point the Deployment back to the latest ready revision (status.rollback says ' +
+        'which and why) and try the failed one again only when the spec changes. Default false.',
+      default: false,
+    },
   },
 };
 
@@ -625,6 +633,32 @@ const revision: SchemaNode = {
   },
 };
 
+const rollback: SchemaNode = {
+  type: 'object',
+  tsName: 'RollbackStatus',
+  description:
+    'An automatic rollback (spec.rollout.autoRollback) in force: the pods run `revision` instead of ' +
+    'the failed revision of the spec, until the spec changes.',
+  required: ['failedRevision', 'revision', 'observedGeneration', 'reason', 'message', 'time'],
+  properties: {
+    failedRevision: revisionName('The revision of the spec that failed.'),
+    revision: revisionName('The revision the pods were rolled back to: the latest ready one.'),
+    observedGeneration: {
+      type: 'integer',
+      format: 'int64',
+      description: 'The metadata.generation that failed; a new generation tries its revision again.',
+      minimum: 0,
+    },
+    reason: {
+      type: 'string',
+      description: 'Why it failed: ProgressDeadlineExceeded or CrashLoopBackOff.',
+      maxLength: 1024,
+    },
+    message: { type: 'string', description: 'Why it failed, for a person.', maxLength: 32768 },
+    time: { type: 'string', format: 'date-time', description: 'When the operator rolled back.' },
+  },
+};
+
 const condition: SchemaNode = {
   type: 'object',
   tsName: 'Condition',
@@ -702,6 +736,7 @@ export const statusSchema: SchemaNode = {
       maxItems: REVISION_HISTORY,
       items: revision,
     },
+    rollback,
     conditions: {
       type: 'array',
       description:

@@ -126,6 +126,8 @@ export interface MonitoringSettings {
 export interface RolloutSettings {
   /** How long a rollout may make no progress (new pods not becoming ready) before the HelloService reports it Stalled with ProgressDeadlineExceeded (10-3600). Default 600, as a Deployment's. */
   progressDeadlineSeconds?: number;
+  /** When the latest revision fails (its rollout passes progressDeadlineSeconds, or its pods crash-loop), point the Deployment back to the latest ready revision (status.rollback says which and why) and try the failed one again only when the spec changes. Default false. */
+  autoRollback?: boolean;
 }
 
 /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
@@ -280,6 +282,8 @@ export interface DefaultedMonitoringSettings {
 export interface DefaultedRolloutSettings {
   /** How long a rollout may make no progress (new pods not becoming ready) before the HelloService reports it Stalled with ProgressDeadlineExceeded (10-3600). Default 600, as a Deployment's. */
   progressDeadlineSeconds: number;
+  /** When the latest revision fails (its rollout passes progressDeadlineSeconds, or its pods crash-loop), point the Deployment back to the latest ready revision (status.rollback says which and why) and try the failed one again only when the spec changes. Default false. */
+  autoRollback: boolean;
 }
 
 /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
@@ -340,6 +344,22 @@ export interface RevisionStatus {
   reason?: string;
 }
 
+/** An automatic rollback (spec.rollout.autoRollback) in force: the pods run `revision` instead of the failed revision of the spec, until the spec changes. */
+export interface RollbackStatus {
+  /** The revision of the spec that failed. */
+  failedRevision: string;
+  /** The revision the pods were rolled back to: the latest ready one. */
+  revision: string;
+  /** The metadata.generation that failed; a new generation tries its revision again. */
+  observedGeneration: number;
+  /** Why it failed: ProgressDeadlineExceeded or CrashLoopBackOff. */
+  reason: string;
+  /** Why it failed, for a person. */
+  message: string;
+  /** When the operator rolled back. */
+  time: string;
+}
+
 /** One aspect of the HelloService's state (metav1.Condition). */
 export interface Condition {
   /** Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled (the kstatus convention), Monitoring (when spec.monitoring.enabled), or Paused (while the hello.operators.dev/paused annotation is "true"). */
@@ -376,6 +396,8 @@ export interface HelloServiceStatus {
   latestReadyRevision?: string;
   /** The last 5 revisions, the newest first. */
   revisions?: RevisionStatus[];
+  /** An automatic rollback (spec.rollout.autoRollback) in force: the pods run `revision` instead of the failed revision of the spec, until the spec changes. */
+  rollback?: RollbackStatus;
   /** Ready (the summary), Available, Progressing, Degraded, Reconciling and Stalled; Monitoring when spec.monitoring.enabled; Paused while the hello.operators.dev/paused annotation is "true". */
   conditions?: Condition[];
 }

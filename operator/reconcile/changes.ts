@@ -2,6 +2,7 @@
 // of change naming the child kinds (most children share one name; the ConfigMap is named by its
 // message). An Event is a write to the API server; one per child would cost a new HelloService nine.
 import type { Logger } from 'pino';
+import type { EventType } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS } from '../resources/children.ts';
 
@@ -29,7 +30,7 @@ const CHANGE_ACTIONS: Record<ChildChange, [action: string, suffix: string]> = {
   Deleted: ['Delete', ': the spec no longer asks for it'],
 };
 
-export type RecordEvent = (type: 'Normal', reason: string, action: string, note: string) => void;
+export type RecordEvent = (type: EventType, reason: string, action: string, note: string) => void;
 
 /**
  * One Event and one log line per kind of change, the kinds in table order, grouped by name:

@@ -92,6 +92,25 @@ export class FakeCluster {
    * controller keeps old ones for rollbacks), and every pod of the latest version ready.
    */
   rollOut(): void {
+    this.replicaSetOfTemplate();
+    this.edit('Deployment', (dep) => {
+      const replicas = (dep.spec as { replicas?: number }).replicas ?? 1;
+      dep.status = {
+        observedGeneration: dep.metadata?.generation ?? 1,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+        ],
+      };
+    });
+  }
+
+  /** The Deployment controller's first step of a rollout: a ReplicaSet for the current pod template. */
+  replicaSetOfTemplate(): void {
     const deployment = this.get('Deployment');
     const template = (deployment?.spec as { template?: { metadata?: { labels?: Record<string, string> } } })
       ?.template;
@@ -122,19 +141,48 @@ export class FakeCluster {
         spec: { template },
       });
     }
+  }
+
+  /** The Deployment controller gives up on the current template: its progress deadline passed. */
+  deadlinePassed(): void {
     this.edit('Deployment', (dep) => {
-      const replicas = (dep.spec as { replicas?: number }).replicas ?? 1;
       dep.status = {
         observedGeneration: dep.metadata?.generation ?? 1,
-        replicas,
-        updatedReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
+        replicas: 3,
+        updatedReplicas: 1,
+        readyReplicas: 2,
+        availableReplicas: 2,
         conditions: [
           { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
-          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+          {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'ProgressDeadlineExceeded',
+            message: 'ReplicaSet "hello-x" has timed out progressing.',
+          },
         ],
       };
+    });
+  }
+
+  /** A pod of the Deployment's current template whose container restarted `restarts` times, waiting `reason`. */
+  podOfTemplate(restarts: number, reason = 'CrashLoopBackOff'): void {
+    type Template = { template?: { metadata?: { labels?: Record<string, string> } } };
+    const labels = (this.get('Deployment')?.spec as Template | undefined)?.template?.metadata?.labels ?? {};
+    this.put({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `hello-pod${++this.#version}`, namespace: 'demo', labels },
+      status: {
+        containerStatuses: [
+          {
+            name: 'hello',
+            restartCount: restarts,
+            state: { waiting: { reason } },
+            lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+          },
+        ],
+      },
     });
   }
 
@@ -175,9 +223,9 @@ export class FakeCluster {
       },
       read: async (info, name, namespace) => clone(this.get(info.kind, name, namespace)),
       list: async (info, namespace, labelSelector) => {
-        const [key, value] = labelSelector.split('=');
+        const terms = labelSelector.split(',').map((term) => term.split('='));
         return this.#ofKind(info.kind, namespace)
-          .filter((o) => o.metadata?.labels?.[key ?? ''] === value)
+          .filter((o) => terms.every(([key, value]) => o.metadata?.labels?.[key ?? ''] === value))
           .map(clone);
       },
       served: async (info) => this.servedOptional.has(info.kind),

@@ -17,6 +17,7 @@ import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { ownership } from './ownership.ts';
 import { pruneConfigMaps } from './revisions.ts';
+import { heldRollback, rollBackIfFailed } from './rollback.ts';
 import {
   type DeploymentView,
   observeDeployment,
@@ -50,23 +51,39 @@ export async function reconcileHelloService(
   try {
     const hs = validate(run.live);
     setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message });
-    const children: ChildRun = {
-      hs,
-      signal: run.ctx.signal,
-      forced: run.forced,
-      lastApplied: run.lastApplied,
-    };
     // Nothing has been applied yet when a check fails: the running children stay as they are.
     await checkCluster(hs, deps.checks, run.ctx.signal);
-    const wanted = desired(hs, deps.settings);
     const served = await servedKinds(deps, run.ctx.signal);
-    const plan = await planChildren(
-      deps,
-      wanted.filter((c) => served.has(c.kind)),
-      children,
-    );
-    await applyChildren(deps, plan, children, writes);
-    setRevision(run.draft, revisionOf(hs, deps.settings));
+    /** Applies the children of `at`: the spec, or the spec at an earlier revision (a rollback). */
+    const applyAt = async (at: DefaultedHelloService) => {
+      const children: ChildRun = {
+        hs: at,
+        signal: run.ctx.signal,
+        forced: run.forced,
+        lastApplied: run.lastApplied,
+      };
+      const wanted = desired(at, deps.settings);
+      await applyChildren(
+        deps,
+        await planChildren(
+          deps,
+          wanted.filter((c) => served.has(c.kind)),
+          children,
+        ),
+        children,
+        writes,
+      );
+      setRevision(run.draft, revisionOf(at, deps.settings));
+      return { wanted, children };
+    };
+    const specRevision = revisionOf(hs, deps.settings);
+    const held = heldRollback(deps, hs, run.draft, specRevision);
+    let applied = await applyAt(held ?? hs);
+    const rollback = held
+      ? {}
+      : await rollBackIfFailed(deps, hs, specRevision, run, observedDeployment(deps, run.live, writes));
+    if (rollback.at) applied = await applyAt(rollback.at);
+    const { wanted, children } = applied;
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
     const configMap = wanted.find((c) => c.kind.kind === 'ConfigMap')?.body.metadata.name ?? '';
     const { pruned, recheckAfterMs } = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);
@@ -79,14 +96,15 @@ export async function reconcileHelloService(
       );
       run.ctx.log.info({ configMaps: pruned }, 'pruned');
     }
-    const rechecks = [observeMonitoring(run.draft, hs, served), recheckAfterMs].filter(
-      (ms): ms is number => ms !== undefined,
-    );
+    const rechecks = [
+      observeMonitoring(run.draft, hs, served),
+      recheckAfterMs,
+      rollback.recheckAfterMs,
+    ].filter((ms): ms is number => ms !== undefined);
     return { requeueAfterMs: rechecks.length > 0 ? Math.min(...rechecks) : undefined };
   } finally {
     reportChanges(writes, run.record, run.ctx.log);
-    const applied = writes.returned.get('Deployment') as DeploymentView | undefined;
-    observeDeployment(run.draft, applied ?? cachedDeployment(deps, run.live));
+    observeDeployment(run.draft, observedDeployment(deps, run.live, writes));
   }
 }
 
@@ -143,8 +161,17 @@ function observeMonitoring(
   return undefined;
 }
 
-/** The HelloService's Deployment as the cache holds it, when it is this HelloService's. */
-function cachedDeployment(deps: ReconcilerDeps, live: KubeObject): DeploymentView | undefined {
+/**
+ * The HelloService's Deployment as last seen: as this reconcile's apply returned it, else as the
+ * cache holds it when it is this HelloService's.
+ */
+function observedDeployment(
+  deps: ReconcilerDeps,
+  live: KubeObject,
+  writes: ChildWrites,
+): DeploymentView | undefined {
+  const applied = writes.returned.get('Deployment') as DeploymentView | undefined;
+  if (applied) return applied;
   const name = childName(live.metadata?.name ?? '');
   const dep = deps.children('Deployment').get(name, live.metadata?.namespace);
   return ownership(dep, { uid: live.metadata?.uid ?? '', instance: name }).verdict === 'owned'

@@ -127,7 +127,116 @@ const NEW_MESSAGE_EVENTS = [
   'Normal Updated: Updated Deployment "hello" to match the HelloService.',
 ];
 
+const AUTO = { rollout: { autoRollback: true } };
+/** Ready at the first message, then changed to Bonjour, applied: the rollout of Bonjour under way. */
+const rollingToBonjour =
+  (rollout: Spec['rollout'] = AUTO.rollout): Scene =>
+  async (f, reconcile) => {
+    await reconciled({ rollout })(f, reconcile);
+    await specChanged({ message: 'Bonjour', rollout })(f, reconcile);
+    await reconcileOnce(reconcile, f);
+    f.replicaSetOfTemplate();
+    f.clearRecords();
+  };
+const deadlinePassed: Scene = (f) => f.deadlinePassed();
+const ROLLED_BACK_FOR = (why: string) =>
+  `Warning RolledBack: Revision ${JSON.parse(cm('Bonjour'))} failed (${why}). spec.rollout.autoRollback ` +
+  `rolled the pods back to revision ${JSON.parse(cm())}; ${JSON.parse(cm('Bonjour'))} is tried again when the spec changes.`;
+const ROLLED_BACK_PDE = ROLLED_BACK_FOR(
+  'ProgressDeadlineExceeded: its rollout made no progress in 600 s (ReplicaSet "hello-x" has timed out progressing.)',
+);
+/** Rolled back from Bonjour after its deadline passed, and the rollback's status written. */
+const rolledBack: Scene = async (f, reconcile) => {
+  await rollingToBonjour()(f, reconcile);
+  f.deadlinePassed();
+  await reconcileOnce(reconcile, f);
+  f.rollOut();
+  await reconcileOnce(reconcile, f);
+  f.clearRecords();
+};
+
 const rows: Row[] = [
+  {
+    name: 'autoRollback: the new revision passes its deadline → the Deployment goes back to the ready revision; Stalled with why',
+    given: [rollingToBonjour(), deadlinePassed],
+    writes: ['apply Deployment', 'status Ready=False/RolledBack'],
+    events: [ROLLED_BACK_PDE, 'Normal Updated: Updated Deployment "hello" to match the HelloService.'],
+    conditions: {
+      Ready: 'False/RolledBack',
+      Degraded: 'True/RolledBack',
+      Stalled: 'True/RolledBack',
+      Reconciling: 'False/Stalled',
+    },
+  },
+  {
+    name: "autoRollback: the new revision's pods crash-loop → rolled back before any deadline",
+    given: [rollingToBonjour(), (f) => f.podOfTemplate(2)],
+    writes: ['apply Deployment', 'status Ready=False/RolledBack'],
+    events: [
+      ROLLED_BACK_FOR(
+        'CrashLoopBackOff: pod hello-pod* crash-loops (container hello restarted 2 times, last exit Error with code 1)',
+      ).replace('hello-pod*', 'POD'),
+      'Normal Updated: Updated Deployment "hello" to match the HelloService.',
+    ],
+    conditions: { Stalled: 'True/RolledBack' },
+  },
+  {
+    name: 'autoRollback: one restart is not a crash loop; the rollout is looked at again in 10 s',
+    given: [rollingToBonjour(), (f) => f.podOfTemplate(1)],
+    writes: [],
+    events: [],
+    result: { requeueAfterMs: 10_000 },
+    conditions: { Ready: 'False/RollingOut', Stalled: 'False/NotStalled' },
+  },
+  {
+    name: 'without autoRollback: the deadline passes → Stalled, and the Deployment stays on the new revision',
+    given: [rollingToBonjour({}), deadlinePassed],
+    writes: ['status Ready=False/ProgressDeadlineExceeded'],
+    events: [],
+    conditions: { Stalled: 'True/ProgressDeadlineExceeded' },
+  },
+  {
+    name: 'autoRollback with no ready revision before: nothing to roll back to, Stalled as without it',
+    given: [
+      helloService(AUTO),
+      async (f, reconcile) => {
+        await reconcileOnce(reconcile, f);
+        f.replicaSetOfTemplate();
+        f.deadlinePassed();
+        f.clearRecords();
+      },
+    ],
+    writes: ['status Ready=False/ProgressDeadlineExceeded'],
+    events: [],
+    conditions: { Stalled: 'True/ProgressDeadlineExceeded' },
+  },
+  {
+    name: 'a rollback in force: nothing is written while the spec stays the same',
+    given: [rolledBack],
+    writes: [],
+    events: [],
+    conditions: { Ready: 'False/RolledBack', Stalled: 'True/RolledBack' },
+  },
+  {
+    name: 'a rollback in force, after a restart: still nothing written (the status remembers it)',
+    given: [rolledBack],
+    restart: RESTART,
+    writes: [],
+    events: [],
+    conditions: { Stalled: 'True/RolledBack' },
+  },
+  {
+    name: 'a rollback in force, the spec changes: the new revision is tried',
+    given: [rolledBack, specChanged({ message: 'Hola', ...AUTO })],
+    writes: ['apply ConfigMap', 'apply Deployment', 'status Ready=False/RollingOut'],
+    events: [
+      `Normal Created: Created ConfigMap ${cm('Hola')}.`,
+      'Normal Updated: Updated Deployment "hello" to match the HelloService.',
+    ],
+    result: { requeueAfterMs: 10_000 },
+    conditions: { Stalled: 'False/NotStalled', Reconciling: 'True/RollingOut' },
+  },
+
   {
     name: 'a new HelloService: every child applied, the Deployment after what its pods need; Reconciling at once',
     given: [helloService()],
@@ -393,7 +502,8 @@ describe('the reconciler (table)', () => {
     }
 
     expect(f.writes).toEqual(row.writes);
-    expect(f.events).toEqual(row.events);
+    // Pod names are made up by the scene: compared as POD.
+    expect(f.events.map((e) => e.replace(/hello-pod\d+/g, 'POD'))).toEqual(row.events);
     if (row.error) {
       expect(error, 'the reconcile throws').toBeDefined();
       expect(errorReason(error)).toBe(row.error);
@@ -410,6 +520,29 @@ describe('the reconciler (table)', () => {
 });
 
 describe('the reconciler, beyond one reconcile', () => {
+  it('a rollback in force: the status names the failed revision, the one serving, and why', async () => {
+    const f = new FakeCluster();
+    const reconcile = createReconciler(f.deps());
+    await rolledBack(f, reconcile);
+    const [failed, serving] = [JSON.parse(cm('Bonjour')) as string, JSON.parse(cm()) as string];
+    const status = f.get(KIND)?.status as HelloServiceStatus;
+    expect(status.latestCreatedRevision).toBe(failed);
+    expect(status.latestReadyRevision).toBe(serving);
+    expect(status.rollback).toMatchObject({
+      failedRevision: failed,
+      revision: serving,
+      observedGeneration: 2,
+      reason: 'ProgressDeadlineExceeded',
+    });
+    expect(status.revisions?.map((r) => [r.name, r.ready, r.reason])).toEqual([
+      [failed, false, 'ProgressDeadlineExceeded'],
+      [serving, true, undefined],
+    ]);
+    // The pods are pointed at the ready revision's ConfigMap and image again.
+    const dep = f.get('Deployment') as { spec: { template: { spec: { containers: KubeObject[] } } } };
+    expect(JSON.stringify(dep.spec.template.spec.containers[0])).toContain(serving);
+  });
+
   it('a deleted HelloService is told to the metrics as gone', async () => {
     const f = new FakeCluster();
     const reconcile = createReconciler(f.deps());

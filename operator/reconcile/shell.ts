@@ -96,7 +96,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const draft = newStatus({
       generation: live.metadata?.generation,
       now: now(),
-      previous: previousStatus(live),
+      // Our own last write when the cache lags: an automatic rollback must not be forgotten.
+      previous: statuses.current(req.key, live),
     });
     const outcome = await reconcileHelloService(deps, { live, draft, ctx, record, ...mem }).catch((err) =>
       failed(err, draft),

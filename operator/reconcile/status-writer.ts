@@ -30,15 +30,8 @@ export class StatusWriter {
     status: HelloServiceStatus,
     signal: AbortSignal,
   ): Promise<boolean> {
+    if (sameStatus(status, this.current(req.key, live))) return false;
     const uid = live.metadata?.uid ?? '';
-    const last = this.#written.get(req.key);
-    // What the object holds now: our last write while the cache has not caught up with it (the
-    // cache would otherwise make a status we replaced look current), else what the cache shows.
-    const current =
-      last?.uid === uid && !newer(live.metadata?.resourceVersion, last.resourceVersion)
-        ? last.value
-        : ((live.status ?? undefined) as HelloServiceStatus | undefined);
-    if (sameStatus(status, current)) return false;
     try {
       const result = await this.#writer.applyStatus(
         this.#info,
@@ -56,6 +49,18 @@ export class StatusWriter {
       if (isNotFound(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * What the object holds now: our last write while the cache has not caught up with it (the cache
+   * would otherwise make a status we replaced look current), else what the cache shows.
+   */
+  current(key: string, live: KubeObject): HelloServiceStatus | undefined {
+    const last = this.#written.get(key);
+    return last?.uid === (live.metadata?.uid ?? '') &&
+      !newer(live.metadata?.resourceVersion, last.resourceVersion)
+      ? last.value
+      : ((live.status ?? undefined) as HelloServiceStatus | undefined);
   }
 
   forget(key: string): void {

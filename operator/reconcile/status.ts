@@ -12,7 +12,7 @@
 // from the same world is identical, and the controller writes it only when it differs.
 import { messagePreview } from '../api/message.ts';
 import { REVISION_HISTORY } from '../api/schema.ts';
-import type { Condition, HelloServiceStatus, RevisionStatus } from '../api/types.ts';
+import type { Condition, HelloServiceStatus, RevisionStatus, RollbackStatus } from '../api/types.ts';
 import { canonicalJSON } from '../kube/canonical-json.ts';
 import { rfc3339 } from '../kube/time.ts';
 import type { Revision } from '../resources/revision.ts';
@@ -61,6 +61,10 @@ export type StatusDraft = {
   latestCreatedRevision: string | undefined;
   latestReadyRevision: string | undefined;
   revisions: readonly RevisionStatus[];
+  /** An automatic rollback in force (carried from the last status until the reconciler drops it). */
+  rollback: RollbackStatus | undefined;
+  /** With a rollback in force: the spec's revision, which failed (`revision` is the one it rolled back to). */
+  failed: Revision | undefined;
 };
 
 export function newStatus(options: {
@@ -82,12 +86,34 @@ export function newStatus(options: {
     latestCreatedRevision: options.previous?.latestCreatedRevision,
     latestReadyRevision: options.previous?.latestReadyRevision,
     revisions: options.previous?.revisions ?? [],
+    rollback: options.previous?.rollback,
+    failed: undefined,
   };
 }
 
 /** The children of `revision` were applied: it is the latest created. */
 export function setRevision(d: StatusDraft, revision: Revision): void {
   d.revision = revision;
+}
+
+/**
+ * The pods were pointed back from `failed` (the spec's revision) to the latest ready revision, or
+ * stay there: Degraded and Stalled (nothing progresses until the spec changes), with the reason.
+ */
+export function setRollback(d: StatusDraft, rollback: RollbackStatus | undefined, failed: Revision): void {
+  d.rollback = rollback;
+  if (!rollback) return;
+  d.failed = failed;
+  markDegraded(d, 'RolledBack', rollbackMessage(rollback));
+}
+
+/** What a rollback says in the status and its Event: which revision failed, why, and what now. */
+export function rollbackMessage(rollback: RollbackStatus): string {
+  return (
+    `Revision ${rollback.failedRevision} failed (${rollback.reason}: ${rollback.message}). ` +
+    `spec.rollout.autoRollback rolled the pods back to revision ${rollback.revision}; ` +
+    `${rollback.failedRevision} is tried again when the spec changes.`
+  );
 }
 
 export function markAvailable(d: StatusDraft, reason: string, message: string): void {
@@ -140,7 +166,7 @@ export function setSpecFields(d: StatusDraft, fields: { url: string; message: st
 /** What the Deployment of a HelloService looks like to the status (wire format, fields we read). */
 export type DeploymentView = {
   metadata?: { generation?: number };
-  spec?: { replicas?: number };
+  spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
   status?: {
     observedGeneration?: number;
     replicas?: number;
@@ -223,7 +249,7 @@ function rolloutPending(dep: DeploymentView): string | undefined {
   return undefined;
 }
 
-function deadlineExceeded(dep: DeploymentView): boolean {
+export function deadlineExceeded(dep: DeploymentView): boolean {
   const progress = dep.status?.conditions?.find((c) => c.type === 'Progressing');
   return progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded';
 }
@@ -299,6 +325,7 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (d.url !== undefined) status.url = d.url;
   if (d.messagePreview !== undefined) status.messagePreview = d.messagePreview;
   Object.assign(status, revisionFields(d, verdicts));
+  if (d.rollback) status.rollback = d.rollback;
   status.conditions = conditions;
   return status;
 }
@@ -334,6 +361,25 @@ function revisionFields(
   if (rolledOut) out.latestReadyRevision = current.name;
   // The current one first (also when it is an earlier one again: a rollback by spec).
   out.revisions = [entry, ...d.revisions.filter((r) => r.name !== current.name)].slice(0, REVISION_HISTORY);
+  const failed = d.failed;
+  if (failed && d.rollback) {
+    // Rolled back: the spec's revision is still the latest created, first, and never ready.
+    const before = d.revisions.find((r) => r.name === failed.name);
+    const failedEntry: RevisionStatus = {
+      name: failed.name,
+      image: failed.image,
+      messageDigest: failed.messageDigest,
+      messagePreview: failed.messagePreview,
+      created: before?.created ?? d.now,
+      ready: false,
+      reason: d.rollback.reason,
+    };
+    out.latestCreatedRevision = failed.name;
+    out.revisions = [failedEntry, ...out.revisions.filter((r) => r.name !== failed.name)].slice(
+      0,
+      REVISION_HISTORY,
+    );
+  }
   return out;
 }
 

@@ -4,7 +4,9 @@ import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
 import { buildConfigMap } from './configmap.ts';
 import { buildDeployment, PRE_STOP_SLEEP_SECONDS, REVISION_HISTORY_LIMIT } from './deployment.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
+import { REVISION_LABEL } from './labels.ts';
 import { CONFIG_HASH_ANNOTATION } from './names.ts';
+import { revisionOf } from './revision.ts';
 import { operatorSettings } from './settings.ts';
 
 const pod = (d: ReturnType<typeof buildDeployment>): V1PodSpec => {
@@ -208,6 +210,14 @@ describe('buildDeployment', () => {
     expect(d.spec?.template.metadata?.labels).toMatchObject(
       d.spec?.selector.matchLabels ?? { missing: true },
     );
+  });
+
+  it('labels the pods with their revision (message and image), which is not in the selector', () => {
+    const labels = (hs: ReturnType<typeof hello>) =>
+      buildDeployment(hs, settings).spec?.template.metadata?.labels;
+    expect(labels(hello())?.[REVISION_LABEL]).toBe(revisionOf(hello(), settings).name);
+    expect(labels(hello({ message: 'other' }))?.[REVISION_LABEL]).not.toBe(labels(hello())?.[REVISION_LABEL]);
+    expect(buildDeployment(hello(), settings).spec?.selector.matchLabels).not.toHaveProperty(REVISION_LABEL);
   });
 
   it('keeps the selector when anything in the spec changes (a Deployment selector is immutable)', () => {

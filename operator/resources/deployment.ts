@@ -3,9 +3,10 @@ import { desiredReplicas } from '../api/defaults.ts';
 import { formatBytes, parseQuantity } from '../api/quantity.ts';
 import type { DefaultedHelloService } from '../api/types.ts';
 import { configMapName, messageHash } from './configmap.ts';
-import { childLabels, selectorLabels } from './labels.ts';
+import { childLabels, REVISION_LABEL, selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
 import { CONFIG_HASH_ANNOTATION, CONTAINER_NAME, childName, MESSAGES_KEY, PORT_NAME } from './names.ts';
+import { revisionOf } from './revision.ts';
 import type { OperatorSettings } from './settings.ts';
 
 /**
@@ -157,7 +158,7 @@ export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSet
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: {
-          labels: childLabels(hs, settings),
+          labels: { ...childLabels(hs, settings), [REVISION_LABEL]: revisionOf(hs, settings).name },
           // The message reaches the pods as an environment variable, read at start only: a new hash
           // changes the template and so rolls the pods onto the new message.
           annotations: { [CONFIG_HASH_ANNOTATION]: messageHash(hs) },

@@ -10,6 +10,11 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 /** The managed-by value: the controller watches its children by this label alone. */
 export const MANAGED_BY = 'hello-operator';
+/**
+ * On the pod template: the revision (message and image, resources/revision.ts) the pods run, so that
+ * the pods of one revision can be listed (reconcile/rollback.ts looks for crash loops).
+ */
+export const REVISION_LABEL = 'hello.operators.dev/revision';
 /** The application every child is part of. */
 export const APP_NAME = 'hello';
 

@@ -61,6 +61,13 @@ function managerRules(): CommentedRule[] {
       verbs: ['list'],
     },
     {
+      comment:
+        "With spec.rollout.autoRollback, a rolling revision's pods are listed to find a crash loop (reconcile/rollback.ts).",
+      apiGroups: [''],
+      resources: ['pods'],
+      verbs: ['list'],
+    },
+    {
       comment: 'A spec naming an IngressClass that does not exist is reported, not applied.',
       apiGroups: ['networking.k8s.io'],
       resources: ['ingressclasses'],
