@@ -11,6 +11,12 @@ export interface E2eRun {
   /** Requests that failed during the change (no answer, not 2xx, or neither message). */
   failed: number;
   requestsDuringChange: number;
+  /** A change to an image nothing can pull (deadline 10 s) until the HelloService says Stalled=True. */
+  stalledS: number;
+  /** The same with spec.rollout.autoRollback, until every pod serves the previous revision again. */
+  rollbackS: number;
+  /** A change to an image whose pods crash-loop, with autoRollback, until every pod serves the previous revision again. */
+  crashRollbackS: number;
   /** Requests per second through the Traefik Ingress (NodePort on 127.0.0.1). */
   ingressRps: number;
   /** Requests per second straight to one pod's IP. */
@@ -23,6 +29,9 @@ const COLUMNS: [string, (r: E2eRun) => number, number][] = [
   ['change→last pod s', (r) => r.lastPodS, 2],
   ['failed', (r) => r.failed, 0],
   ['requests', (r) => r.requestsDuringChange, 0],
+  ['stuck→Stalled s', (r) => r.stalledS, 2],
+  ['stuck→rolled back s', (r) => r.rollbackS, 2],
+  ['crash→rolled back s', (r) => r.crashRollbackS, 2],
   ['Ingress req/s', (r) => r.ingressRps, 0],
   ['pod req/s', (r) => r.podRps, 0],
   ['Ingress/pod', (r) => r.ingressRps / r.podRps, 2],

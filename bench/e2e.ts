@@ -1,7 +1,8 @@
 // npm run bench:e2e — the whole product on the real node, as a user meets it, several times over:
 // the operator installed in-cluster from deploy/ (confined to namespaces of its own, as in the e2e
 // tests), then per run: apply a HelloService → Ready; change its message under a steady load through
-// the Ingress → first and last pod serving it, failed requests; req/s through the Ingress beside
+// the Ingress → first and last pod serving it, failed requests; failing changes → Stalled, and with
+// spec.rollout.autoRollback → every pod back on the previous revision; req/s through the Ingress beside
 // req/s straight to a pod. Medians at the end. Loopback and the node's bridge only, bounded in time.
 // Settings (env): BENCH_RUNS (3), BENCH_RATE (40 req/s during the change), BENCH_SECONDS (5 s per
 // throughput measurement), BENCH_CONNECTIONS (16). The cluster: HELLO_KUBECONFIG and
@@ -13,7 +14,7 @@ import { eventually, httpGet } from '../test/cluster/kube.ts';
 import { ingressAddressPath, realKubeconfigPath } from '../test/cluster/paths.ts';
 import { installInCluster } from '../test/e2e/in-cluster-operator.ts';
 import { failures, runLoad, throughput } from '../test/e2e/load.ts';
-import { changeMessageUnderLoad } from '../test/e2e/message-rollout.ts';
+import { changeMessageUnderLoad, everyPodServes } from '../test/e2e/message-rollout.ts';
 import { kubectlFor, must, type Obj } from '../test/operator/operator-process.ts';
 import { type E2eRun, formatE2eReport } from './e2e-report.ts';
 
@@ -99,6 +100,8 @@ async function oneRun(i: number): Promise<E2eRun> {
       `${change.failed.length} of ${change.samples.length} requests failed`,
   );
 
+  const failing = await failingChanges(name, second);
+
   const pod = (
     JSON.parse(
       must(kubectl, ['-n', ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${name}`, '-o', 'json']),
@@ -135,9 +138,72 @@ async function oneRun(i: number): Promise<E2eRun> {
     lastPodS: change.lastPodS,
     failed: change.failed.length,
     requestsDuringChange: change.samples.length,
+    ...failing,
     ingressRps,
     podRps,
   };
+}
+
+/** An image no node can pull. */
+const UNPULLABLE = 'localhost/hello-does-not-exist:1';
+/** An image that starts and exits at once in a workload pod: the operator's, without a kubeconfig. */
+const CRASHING = 'localhost/hello-operator:dev';
+
+/**
+ * Changes that fail, each from `good` (what every pod serves now): without autoRollback until
+ * Stalled=True; with it, until every pod serves `good` again (an image nothing can pull, then one
+ * whose pods crash-loop). Seconds from each change.
+ */
+async function failingChanges(
+  name: string,
+  good: string,
+): Promise<Pick<E2eRun, 'stalledS' | 'rollbackS' | 'crashRollbackS'>> {
+  const get = () => JSON.parse(must(kubectl, ['-n', ns, 'get', 'hs', name, '-o', 'json'])) as Obj;
+  const patch = (spec: Record<string, unknown>) => {
+    must(kubectl, ['-n', ns, 'patch', 'hs', name, '--type=merge', '-p', JSON.stringify({ spec })]);
+    return performance.now();
+  };
+  const stalled = (hs: Obj) =>
+    hs.status?.observedGeneration === hs.metadata.generation &&
+    ((hs.status?.conditions ?? []) as { type: string; status: string }[]).some(
+      (c) => c.type === 'Stalled' && c.status === 'True',
+    );
+  const servesGood = async () =>
+    stalled(get()) && (await everyPodServes(kubectl, ns, name, good)) !== undefined;
+  const timed = async (what: string, t0: number, done: () => boolean | Promise<boolean>) => {
+    await eventually(what, async () => ((await done()) ? true : undefined), 300_000, 200);
+    return (performance.now() - t0) / 1000;
+  };
+
+  const deadline = { progressDeadlineSeconds: 10 };
+  const stalledS = await timed(
+    `${name} Stalled`,
+    patch({ message: `${good}stuck\n`, image: UNPULLABLE, rollout: deadline }),
+    () => stalled(get()),
+  );
+  patch({ message: good, image: null });
+  await eventually(`${name} back on its message`, () => everyPodServes(kubectl, ns, name, good), 180_000);
+  const rollbackS = await timed(
+    `${name} rolled back from an image nothing can pull`,
+    patch({
+      message: `${good}stuck again\n`,
+      image: UNPULLABLE,
+      rollout: { ...deadline, autoRollback: true },
+    }),
+    servesGood,
+  );
+  const crashRollbackS = await timed(
+    `${name} rolled back from a crash loop`,
+    patch({ message: `${good}crashing\n`, image: CRASHING, rollout: { autoRollback: true } }),
+    servesGood,
+  );
+  progress(
+    `run ${name}: failing change → Stalled ${stalledS.toFixed(2)} s; with autoRollback, back on the previous ` +
+      `revision ${rollbackS.toFixed(2)} s (image nothing can pull), ${crashRollbackS.toFixed(2)} s (crash loop)`,
+  );
+  patch({ message: good, image: null, rollout: { autoRollback: false } });
+  await eventually(`${name} back on its message`, () => everyPodServes(kubectl, ns, name, good), 180_000);
+  return { stalledS, rollbackS, crashRollbackS };
 }
 
 const results: E2eRun[] = [];

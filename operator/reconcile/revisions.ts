@@ -38,10 +38,17 @@ export function referencedConfigMaps(obj: KubeObject): string[] {
     .filter((name): name is string => name !== undefined);
 }
 
+/** Whether a ReplicaSet has, or wants, pods (an old one the Deployment keeps for rollbacks has none). */
+function hasPods(rs: KubeObject): boolean {
+  const { spec, status } = rs as { spec?: { replicas?: number }; status?: { replicas?: number } };
+  return (spec?.replicas ?? 1) > 0 || (status?.replicas ?? 0) > 0;
+}
+
 /**
  * How soon to look again when more earlier ConfigMaps are kept than the Deployment keeps
- * ReplicaSets: the Deployment controller is about to drop one, and dropping a ReplicaSet enqueues
- * nothing (the operator does not watch them).
+ * ReplicaSets (the Deployment controller is about to drop one), or an old release's ConfigMap waits
+ * for its pods to go: neither a ReplicaSet dropped nor one scaled down enqueues anything (the
+ * operator does not watch them).
  */
 export const PRUNE_RECHECK_MS = 30_000;
 
@@ -71,10 +78,18 @@ export async function pruneConfigMaps(
   if (candidates.length === 0) return { pruned: [], recheckAfterMs: undefined };
   const replicaSets = await deps.list(REPLICA_SETS, namespace, `${INSTANCE_LABEL}=${instance}`, signal);
   const inUse = new Set(replicaSets.flatMap(referencedConfigMaps));
+  const withPods = new Set(replicaSets.filter(hasPods).flatMap(referencedConfigMaps));
   const pruned: string[] = [];
+  let legacyKept = false;
   for (const cm of candidates) {
     const name = cm.metadata?.name ?? '';
-    if (inUse.has(name)) continue;
+    // The one mutable ConfigMap of a release before revisions: no rollback can come back to it (its
+    // content is gone), so it goes as soon as no pod reads it, once the upgrade's rollout is done.
+    const legacy = (cm as { immutable?: boolean }).immutable !== true;
+    if ((legacy ? withPods : inUse).has(name)) {
+      legacyKept ||= legacy;
+      continue;
+    }
     await deps.writer.delete(
       childKind('ConfigMap'),
       { name, namespace, uid: cm.metadata?.uid ?? '' },
@@ -83,5 +98,6 @@ export async function pruneConfigMaps(
     pruned.push(name);
   }
   const kept = candidates.length - pruned.length;
-  return { pruned, recheckAfterMs: kept > REVISION_HISTORY_LIMIT ? PRUNE_RECHECK_MS : undefined };
+  const again = kept > REVISION_HISTORY_LIMIT || legacyKept;
+  return { pruned, recheckAfterMs: again ? PRUNE_RECHECK_MS : undefined };
 }

@@ -155,7 +155,42 @@ const rolledBack: Scene = async (f, reconcile) => {
   f.clearRecords();
 };
 
+/**
+ * What a release before revisions left: one mutable ConfigMap named like the HelloService, read by
+ * the pods of a ReplicaSet that has `replicas` of them (0: the upgrade's rollout is done).
+ */
+const legacyConfigMap =
+  (replicas: number): Scene =>
+  (f) => {
+    const current = f.get('ConfigMap', JSON.parse(cm()) as string);
+    const rs = [...f.objects.values()].find((o) => o.kind === 'ReplicaSet');
+    if (!current || !rs) throw new Error('reconciled() first');
+    const { immutable: _, ...mutable } = structuredClone(current) as KubeObject & { immutable?: boolean };
+    f.put({ ...mutable, metadata: { ...mutable.metadata, name: 'hello' } });
+    const old = JSON.parse(JSON.stringify(rs).replaceAll(JSON.parse(cm()) as string, 'hello')) as KubeObject;
+    f.put({
+      ...old,
+      metadata: { ...old.metadata, name: 'hello-old' },
+      spec: { ...(old.spec as object), replicas },
+    });
+  };
+
 const rows: Row[] = [
+  {
+    name: "an old release's mutable ConfigMap goes once no pod reads it, though a kept ReplicaSet refers to it",
+    given: [reconciled(), legacyConfigMap(0)],
+    writes: ['delete ConfigMap'],
+    events: [
+      'Normal Pruned: Deleted ConfigMap "hello" of an earlier message: no ReplicaSet uses it any more.',
+    ],
+  },
+  {
+    name: "an old release's mutable ConfigMap stays while pods read it; looked at again in 30 s",
+    given: [reconciled(), legacyConfigMap(1)],
+    writes: [],
+    events: [],
+    result: { requeueAfterMs: 30_000 },
+  },
   {
     name: 'autoRollback: the new revision passes its deadline → the Deployment goes back to the ready revision; Stalled with why',
     given: [rollingToBonjour(), deadlinePassed],

@@ -53,7 +53,8 @@ export type Fixture = {
   /** A kubeconfig authenticating as the operator's ServiceAccount. */
   kubeconfig: string;
   leaseName: string;
-  start(extra?: string[]): Promise<RunningOperator>;
+  /** Starts an operator process, of this checkout or of the source in `root` (an earlier release). */
+  start(extra?: string[], root?: string): Promise<RunningOperator>;
   get(kind: string, name: string): Obj | undefined;
   /** The ConfigMap of the HelloService's current message (messageConfigMap). */
   configMap(name: string): Obj | undefined;
@@ -97,14 +98,18 @@ export async function setUp(adminPath: string, prefix: string): Promise<Fixture>
     ns,
     kubeconfig,
     leaseName,
-    async start(extra = []) {
-      const op = await startOperator(kubeconfig, [
-        `--watch-namespaces=${ns}`,
-        `--leader-election-namespace=${opNs}`,
-        `--leader-election-id=${leaseName}`,
-        `--workload-image=${workloadImage}`,
-        ...extra,
-      ]);
+    async start(extra = [], root) {
+      const op = await startOperator(
+        kubeconfig,
+        [
+          `--watch-namespaces=${ns}`,
+          `--leader-election-namespace=${opNs}`,
+          `--leader-election-id=${leaseName}`,
+          `--workload-image=${workloadImage}`,
+          ...extra,
+        ],
+        root,
+      );
       operators.push(op);
       // An exit the test did not ask for (not 0, not SIGKILL) shows why.
       op.process.once('exit', (code, signal) => {

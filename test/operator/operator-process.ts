@@ -106,13 +106,14 @@ export function messageConfigMap(kubectl: Kubectl, namespace: string, name: stri
 }
 
 /** Installs (or updates) the HelloService CRD and waits until it is served. */
-export function installCrd(kubectl: Kubectl): void {
+/** Installs (or updates to) the CRD in `root` (default: this checkout's). */
+export function installCrd(kubectl: Kubectl, root = repoRoot): void {
   must(kubectl, [
     'apply',
     '--server-side',
     '--force-conflicts',
     '-f',
-    join(repoRoot, 'crds', 'hello.operators.dev_helloservices.yaml'),
+    join(root, 'crds', 'hello.operators.dev_helloservices.yaml'),
   ]);
   must(kubectl, [
     'wait',
@@ -181,19 +182,26 @@ export type RunningOperator = {
   stop(): Promise<number | null>;
 };
 
-/** Starts `node operator/main.ts run` with `args`; resolves once it reports its metrics address. */
-export async function startOperator(kubeconfig: string, args: string[]): Promise<RunningOperator> {
+/**
+ * Starts `node operator/main.ts run` with `args`, from `root` (default: this checkout; another is
+ * an earlier release's source); resolves once it reports its metrics address.
+ */
+export async function startOperator(
+  kubeconfig: string,
+  args: string[],
+  root = repoRoot,
+): Promise<RunningOperator> {
   const child = spawn(
     process.execPath,
     [
-      join(repoRoot, 'operator', 'main.ts'),
+      join(root, 'operator', 'main.ts'),
       'run',
       `--kubeconfig=${kubeconfig}`,
       '--metrics-bind-address=127.0.0.1:0',
       '--health-probe-bind-address=127.0.0.1:0',
       ...args,
     ],
-    { cwd: repoRoot, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
   let buffered = '';

@@ -2,6 +2,7 @@
 // can pull) keeps the previous revision serving, through the Ingress and in a pod that restarts
 // meanwhile, and says so: in the status (which revision serves, which failed and why) and to kstatus.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { messagePreview } from '../../operator/api/message.ts';
 import type { KubeObject } from '../../operator/kube/rest.ts';
 import { referencedConfigMaps } from '../../operator/reconcile/revisions.ts';
 import { tool } from '../cluster/cli.ts';
@@ -147,6 +148,132 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
     expect(samples.length).toBeGreaterThan(100);
     expect(failures(samples)).toEqual([]);
     expect(samples.every((s) => parseServed(s.body)?.message === A)).toBe(true);
+  });
+
+  it('autoRollback: A → B (stuck) rolls back by itself and says why; C rolls out; D crash-loops and rolls back too', async () => {
+    const host = `auto.${f.ns}.test`;
+    const C = 'Revision C: rolls out normally\n';
+    const D = 'Revision D: crash-loops\n';
+    const patch = (spec: Record<string, unknown>) =>
+      must(f.kubectl, ['-n', f.ns, 'patch', 'hs', 'auto', '--type=merge', '-p', JSON.stringify({ spec })]);
+    const conditionOf = (hs: Obj | undefined, type: string) =>
+      (
+        hs?.status?.conditions as
+          | { type: string; status: string; reason: string; message: string }[]
+          | undefined
+      )?.find((c) => c.type === type);
+    const readyWith = (message: string) =>
+      eventually(`auto Ready with ${JSON.stringify(message)}`, () => {
+        const hs = f.get('hs', 'auto');
+        return conditionOf(hs, 'Ready')?.status === 'True' &&
+          hs?.status?.observedGeneration === hs?.metadata.generation &&
+          hs?.status?.messagePreview === messagePreview(message)
+          ? hs
+          : undefined;
+      });
+    /** Every pod serves `message` (asked directly, each ready one), and none runs another revision. */
+    const allServe = (message: string, revision: string) =>
+      eventually(`every pod serving revision ${revision}`, async () => {
+        const pods = podsOf('auto');
+        if (pods.length !== 2 || !pods.every(isReady)) return undefined;
+        if (!pods.every((p) => p.metadata.labels?.['hello.operators.dev/revision'] === revision))
+          return undefined;
+        for (const p of pods) {
+          const [answer] = await runLoad(
+            { address: `${p.status?.podIP as string}:8080`, path: '/', accept: 'application/json' },
+            { rate: 0, concurrency: 1, maxMs: 1 },
+          );
+          if (parseServed(answer?.body)?.message !== message) return undefined;
+        }
+        return true;
+      });
+    const rolledBack = (reason: string) =>
+      eventually(
+        `rolled back (${reason})`,
+        () => {
+          const hs = f.get('hs', 'auto');
+          return hs?.status?.rollback?.reason === reason &&
+            hs.status.rollback.observedGeneration === hs.metadata.generation
+            ? hs
+            : undefined;
+        },
+        180_000,
+      );
+
+    must(
+      f.kubectl,
+      ['apply', '-n', f.ns, '-f', '-'],
+      JSON.stringify(
+        helloService('auto', {
+          message: A,
+          replicas: 2,
+          ingress: { host, className: 'traefik' },
+          rollout: { autoRollback: true },
+        }),
+      ),
+    );
+    const readyA = await readyWith(A);
+    const revisionA = readyA.status?.latestReadyRevision as string;
+    await eventually('the Ingress to route', async () => {
+      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
+      return r?.status === 200 ? true : undefined;
+    });
+    const stop = new AbortController();
+    const load = runLoad(
+      { address: ingress, host, path: '/', accept: 'application/json' },
+      { rate: 20, concurrency: 4, maxMs: 280_000, signal: stop.signal },
+    );
+    try {
+      // B: an image nothing can pull; past its 10 s deadline the operator goes back to A.
+      patch({
+        message: B,
+        image: 'localhost/hello-does-not-exist:1',
+        rollout: { autoRollback: true, progressDeadlineSeconds: 10 },
+      });
+      const afterB = await rolledBack('ProgressDeadlineExceeded');
+      const revisionB = afterB.status?.rollback?.failedRevision as string;
+      expect(revisionB).not.toBe(revisionA);
+      expect(afterB.status?.rollback?.revision).toBe(revisionA);
+      expect(afterB.status?.latestCreatedRevision).toBe(revisionB);
+      expect(afterB.status?.latestReadyRevision).toBe(revisionA);
+      expect(conditionOf(afterB, 'Stalled')).toMatchObject({ status: 'True', reason: 'RolledBack' });
+      expect(conditionOf(afterB, 'Ready')?.message).toContain(
+        `Revision ${revisionB} failed (ProgressDeadlineExceeded`,
+      );
+      await allServe(A, revisionA);
+      const events = JSON.parse(
+        must(f.kubectl, ['-n', f.ns, 'get', 'events', '--field-selector', 'reason=RolledBack', '-o', 'json']),
+      ) as { items: { type: string; message?: string; note?: string; involvedObject?: { name?: string } }[] };
+      const event = events.items.find((e) => e.involvedObject?.name === 'auto');
+      expect(event?.type).toBe('Warning');
+      expect(event?.message ?? event?.note).toContain(`rolled the pods back to revision ${revisionA}`);
+      // kstatus (Flux, Helm 4) sees the rolled-back HelloService as Failed: its spec is not served.
+      const json = must(f.kubectl, ['get', 'hs', 'auto', '-n', f.ns, '-o', 'json']);
+      expect(
+        (JSON.parse((await tool(adminPath, 'kstatus', [], json)).stdout) as { status: string }).status,
+      ).toBe('Failed');
+
+      // C: a good change rolls out as usual (the rollback held only for B's generation).
+      patch({ message: C, image: null, rollout: { autoRollback: true, progressDeadlineSeconds: 600 } });
+      const readyC = await readyWith(C);
+      expect(readyC.status?.rollback).toBeUndefined();
+      await allServe(C, readyC.status?.latestReadyRevision as string);
+
+      // D: an image that starts and exits at once (the operator's, without its kubeconfig): its pods
+      // crash-loop, and the operator rolls back long before the 600 s deadline.
+      patch({ message: D, image: 'localhost/hello-operator:dev' });
+      const afterD = await rolledBack('CrashLoopBackOff');
+      expect(afterD.status?.rollback?.revision).toBe(readyC.status?.latestReadyRevision);
+      expect(afterD.status?.rollback?.message).toMatch(/crash-loops \(container hello restarted \d+ times/);
+      await allServe(C, readyC.status?.latestReadyRevision as string);
+      await sleep(3000);
+    } finally {
+      stop.abort();
+    }
+    const samples = await load;
+    expect(samples.length).toBeGreaterThan(100);
+    expect(failures(samples)).toEqual([]);
+    expect(samples.every((s) => [A, C].includes(parseServed(s.body)?.message ?? ''))).toBe(true);
   });
 
   it('ten message changes in a row: at most revisionHistoryLimit + 1 ConfigMaps, none unused, none ever rewritten', async () => {
