@@ -57,7 +57,7 @@ describe('upgrade from the release before revisions', () => {
     before?.remove();
   });
 
-  it('under load: no failed request, the pods roll once onto an immutable ConfigMap, the mutable one goes', async () => {
+  it('under load: no failed request, the pods move onto an immutable ConfigMap, the mutable one goes', async () => {
     const message = 'Made by the release before revisions\n';
     const host = `up.${f.ns}.test`;
     installCrd(f.kubectl, before.path);
