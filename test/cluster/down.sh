@@ -22,7 +22,9 @@ rm -f "$STATE/fake-kubeconfig"
 [[ $what == fake ]] && { log "cluster:down (fake) done"; exit 0; }
 fi
 
-# Real node, in this order: kubelet first (else it restarts what we remove), then every container.
+# The nodes beyond the first, then the first: kubelet first (else it restarts what we remove), then
+# every container.
+for d in "$HOST_DIR"/node-*; do [[ -d $d ]] && "$HERE/node.sh" down "${d##*/node-}"; done
 stop_daemon kubelet
 stop_daemon kube-proxy
 ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }

@@ -48,6 +48,10 @@ for app in workload operator; do
     archive=$(mktemp --suffix=.tar); rm -f "$archive"
     buildah push --quiet "$img" "oci-archive:$archive:$img" >/dev/null
     ctr --address "$SOCK" -n k8s.io images import "$archive" >/dev/null
+    # And into the nodes beyond the first (node.sh), when there are any.
+    for sock in "$RUN_DIR"/node-*/containerd/containerd.sock; do
+      [[ -S $sock ]] && ctr --address "$sock" -n k8s.io images import "$archive" >/dev/null
+    done
     log "image $img: loaded into the node ($(du -h "$archive" | cut -f1) archive)"
     rm -f "$archive"
   fi

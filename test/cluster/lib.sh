@@ -83,6 +83,14 @@ wait_for() {
   log "$what: ready"
 }
 
+# Pods may talk to each other (on any node's bridge cni*), to Services and to the nodes, never
+# beyond: whatever comes in on a bridge and would leave through another device is refused.
+egress_guard() {
+  iptables -N HELLO-NO-EGRESS 2>/dev/null || iptables -F HELLO-NO-EGRESS
+  iptables -A HELLO-NO-EGRESS -i cni+ ! -o cni+ -j REJECT
+  iptables -C FORWARD -j HELLO-NO-EGRESS 2>/dev/null || iptables -I FORWARD 1 -j HELLO-NO-EGRESS
+}
+
 # One up/down at a time on this machine (a nested call from a script that holds it goes through).
 cluster_lock() {
   [[ -n ${HELLO_CLUSTER_LOCKED:-} ]] && return 0

@@ -2,6 +2,7 @@
 # Starts (or reuses) the local cluster and writes .cluster/kubeconfig and .cluster/ingress-address.
 # Usage: up.sh            a real node: containerd + kubeadm + kubelet + kube-proxy + CoreDNS +
 #                         metrics-server + Traefik, with our images loaded
+#        up.sh --nodes N  the same, plus real nodes 2..N (node.sh), each its own containerd and kubelet
 #        up.sh --fake [N] kwokctl with N (default 3) fake kwok nodes, for scale benchmarks
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -10,6 +11,16 @@ mkdir -p /run/lock; cluster_lock
 mkdir -p "$STATE"
 
 if [[ ${1:-} == --fake ]]; then exec "$HERE/up-fake.sh" "${2:-3}"; fi
+nodes=1
+if [[ ${1:-} == --nodes ]]; then
+  nodes=${2:-}
+  [[ $nodes =~ ^[1-9]$ ]] || die "--nodes takes a number of nodes from 1 to 9, not '${2:-}'"
+fi
+# The nodes beyond the first (test/cluster/node.sh); nodes that run already stay.
+more_nodes() {
+  local i
+  for ((i = 2; i <= nodes; i++)); do "$HERE/node.sh" up "$i"; done
+}
 
 write_outputs() {
   install -m 600 "$ADMIN_CONF" "$STATE/kubeconfig"
@@ -43,6 +54,7 @@ if healthy; then
   wait_addons
   write_outputs
   "$HERE/images.sh" || die "loading our images failed"
+  more_nodes
   log "cluster:up done in $(($(date +%s) - T0)) s (reused)"
   exit 0
 fi
@@ -59,10 +71,7 @@ ip addr replace "$NODE_IP/24" dev "$BRIDGE"
 ip link set "$BRIDGE" up
 ip route replace "$SERVICE_CIDR" dev "$BRIDGE"
 ip route replace "$POD_CIDR" dev "$BRIDGE"
-# Pods may talk to each other, to Services and to the node, never beyond the bridge.
-iptables -N HELLO-NO-EGRESS 2>/dev/null || iptables -F HELLO-NO-EGRESS
-iptables -A HELLO-NO-EGRESS -i "$BRIDGE" ! -o "$BRIDGE" -j REJECT
-iptables -C FORWARD -j HELLO-NO-EGRESS 2>/dev/null || iptables -I FORWARD 1 -j HELLO-NO-EGRESS
+egress_guard
 
 mkdir -p "$HOST_DIR"/{cni/net.d,cni/ipam,logs} "$RUN_DIR"
 echo "nameserver 127.0.0.1" >"$HOST_DIR/resolv.conf"
@@ -206,4 +215,5 @@ wait_for "kube-proxy" 60 curl -sf --max-time 2 http://127.0.0.1:10256/healthz
 wait_addons
 write_outputs
 "$HERE/images.sh" || die "loading our images failed"
+more_nodes
 log "cluster:up done in $(($(date +%s) - T0)) s"
