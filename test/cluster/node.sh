@@ -39,7 +39,7 @@ node_pids() {
   local p
   for p in /proc/[0-9]*; do
     [[ ${p#/proc/} == "$$" ]] && continue
-    if grep -qs ":/node$i/" "$p/cgroup" || tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qE -- "($run|$dir)/"; then
+    if grep -qs ":/node$i/" "$p/cgroup" || tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qE -- "($run|$dir)/"; then
       echo "${p#/proc/}"
     fi
   done
@@ -59,6 +59,12 @@ up() {
   egress_guard
   mkdir -p "$dir"/{cni/net.d,cni/ipam,kubelet,log/pods,log/containers} "$run/containerd" "$run/ns" "$HOST_DIR/logs/node-$i"
   mkdir -p /var/log/pods /var/log/containers
+
+  # Its cgroup root in every hierarchy (cgroup v1); cpuset needs its CPUs and memory nodes set.
+  local c
+  for c in /sys/fs/cgroup/*/; do mkdir -p "$c/node$i"; done
+  cp /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpuset/node$i/cpuset.cpus 2>/dev/null || true
+  cp /sys/fs/cgroup/cpuset/cpuset.mems /sys/fs/cgroup/cpuset/node$i/cpuset.mems 2>/dev/null || true
 
   # The mount namespace, kept by a bind mount of it (on a private mount, as unshare requires).
   mount --bind "$run/ns" "$run/ns"
@@ -115,7 +121,9 @@ kill_node() {
   log "node $name: killed ($(wc -w <<<"$pids") processes)"
 }
 
-down_quietly() {
+# Best effort, every step: what a crash left may be partly gone already.
+down_quietly() (
+  set +e
   stop_daemon "node-$i/kubelet"
   if [[ -S $sock ]] && ctr --address "$sock" version >/dev/null 2>&1; then
     local t
@@ -123,14 +131,23 @@ down_quietly() {
     for t in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers rm "$t" >/dev/null 2>&1; done
   fi
   stop_daemon "node-$i/containerd"
-  local pids; pids=$(node_pids); [[ -n $pids ]] && kill -9 $pids 2>/dev/null
+  local pids n; pids=$(node_pids)
+  [[ -n $pids ]] && kill -9 $pids 2>/dev/null
+  # They take a moment to go; their cgroups can be removed only then.
+  for n in $(seq 25); do [[ -z $(node_pids) ]] && break; sleep 0.2; done
+  # Its cgroups, deepest first (empty once their processes are gone).
+  local c
+  for c in /sys/fs/cgroup/*/node"$i"; do
+    [[ -d $c ]] && { find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true; }
+  done
   # The namespace goes with its last process and its bind mount; mounts the host sees go too.
-  umount -l "$ns" 2>/dev/null; umount -l "$run/ns" 2>/dev/null
+  umount -l "$ns" 2>/dev/null || true
+  umount -l "$run/ns" 2>/dev/null || true
   awk -v d="$dir" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
-  ip link del "$bridge" 2>/dev/null
+  ip link del "$bridge" 2>/dev/null || true
   rm -rf "$dir" "$run" /var/lib/cni/results/hello-n"$i"-*
   return 0
-}
+)
 
 case "$cmd" in
   up) up ;;

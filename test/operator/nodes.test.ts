@@ -1,0 +1,143 @@
+// Several real nodes (test/cluster/node.sh: each its own containerd and kubelet): the spread the
+// Deployment asks for, and drains under load through the Ingress, with the PodDisruptionBudget the
+// operator makes. Only on the local cluster, which can add nodes (HELLO_KUBECONFIG: skipped).
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addNodes, extraNodeNames, removeNodes } from '../cluster/nodes.ts';
+import { failures, runLoad } from '../e2e/load.ts';
+import { type Fixture, setUp } from './ha-fixture.ts';
+import { eventually, helloService, kubectlBinary, must, type Obj, sleep } from './operator-process.ts';
+
+const NODES = 3;
+const CONTROL_PLANE = 'hello-node';
+
+describe.skipIf(process.env.HELLO_KUBECONFIG !== undefined)('several real nodes', () => {
+  const adminPath = inject('kubeconfig');
+  const ingress = inject('ingressAddress');
+  let f: Fixture;
+  const kubectl = (args: string[]) => must(f.kubectl, args);
+  const podsOf = (name: string) =>
+    (
+      JSON.parse(
+        kubectl(['-n', f.ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${name}`, '-o', 'json']),
+      ) as { items: (Obj & { metadata: { deletionTimestamp?: string } })[] }
+    ).items.filter((p) => !p.metadata.deletionTimestamp);
+  const ready = (p: Obj) =>
+    (p.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    );
+  const readyPods = async (name: string, count: number) =>
+    eventually(`${count} ready pods of ${name}`, () => {
+      const pods = podsOf(name);
+      return pods.length === count && pods.every(ready) ? pods : undefined;
+    });
+  /** Creates a HelloService while the control-plane node takes no pods: its pods go to the other nodes. */
+  const onWorkers = async (name: string, spec: Record<string, unknown>) => {
+    kubectl(['cordon', CONTROL_PLANE]);
+    must(f.kubectl, ['apply', '-n', f.ns, '-f', '-'], JSON.stringify(helloService(name, spec)));
+    try {
+      return await readyPods(name, (spec.replicas as number | undefined) ?? 2);
+    } finally {
+      kubectl(['uncordon', CONTROL_PLANE]);
+    }
+  };
+
+  /** `kubectl drain NODE`, run beside others (kubectl drain of several nodes drains one after another). */
+  const drain = (node: string) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(kubectlBinary(), [
+        '--kubeconfig',
+        adminPath,
+        'drain',
+        node,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=200s',
+      ]);
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+      child.on('close', (code) => resolve({ code, output }));
+    });
+
+  beforeAll(async () => {
+    addNodes(NODES);
+    f = await setUp(adminPath, 'nodes');
+    await f.start();
+  }, 300_000);
+  afterAll(async () => {
+    f?.kubectl(['uncordon', CONTROL_PLANE, ...extraNodeNames(NODES)]);
+    await f?.teardown();
+    removeNodes(NODES);
+  }, 300_000);
+
+  it('3 replicas on 3 nodes: one pod on each', async () => {
+    must(
+      f.kubectl,
+      ['apply', '-n', f.ns, '-f', '-'],
+      JSON.stringify(helloService('spread', { replicas: 3 })),
+    );
+    const pods = await readyPods('spread', 3);
+    expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3);
+  });
+
+  it('draining both nodes of a HelloService at once, under load: the PDB lets one pod go at a time, no request fails', async () => {
+    const host = `drain.${f.ns}.test`;
+    const before = await onWorkers('drain', { replicas: 2, ingress: { host, className: 'traefik' } });
+    const nodes = [...new Set(before.map((p) => p.spec?.nodeName as string))];
+    expect(nodes.sort()).toEqual(extraNodeNames(NODES));
+    await eventually('the Ingress to route', async () => {
+      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
+      return r?.status === 200 ? true : undefined;
+    });
+    const stop = new AbortController();
+    const load = runLoad(
+      { address: ingress, host, path: '/' },
+      { rate: 20, concurrency: 4, maxMs: 240_000, signal: stop.signal },
+    );
+    let replacedS: number;
+    try {
+      await sleep(2000);
+      const t0 = performance.now();
+      // Both at once: the second eviction must wait (maxUnavailable 1) until the first pod's
+      // replacement is ready on the control-plane node, the only one left.
+      const drains = await Promise.all(nodes.map(drain));
+      for (const d of drains) expect(d.code, d.output).toBe(0);
+      expect(drains.map((d) => d.output).join('')).toMatch(
+        /Cannot evict pod as it would violate the pod's disruption budget/,
+      );
+      const after = await readyPods('drain', 2);
+      replacedS = (performance.now() - t0) / 1000;
+      expect(after.every((p) => p.spec?.nodeName === CONTROL_PLANE)).toBe(true);
+      await sleep(3000);
+    } finally {
+      stop.abort();
+      f.kubectl(['uncordon', ...nodes]);
+    }
+    const samples = await load;
+    process.stdout.write(
+      `[nodes] drain of 2 nodes: both pods replaced in ${replacedS.toFixed(1)} s, ${samples.length} requests\n`,
+    );
+    expect(samples.length).toBeGreaterThan(100);
+    expect(failures(samples)).toEqual([]);
+  });
+
+  it('one replica: a drain of its node completes (the PDB never blocks it)', async () => {
+    const [pod] = await onWorkers('single', { replicas: 1 });
+    const node = pod?.spec?.nodeName as string;
+    try {
+      const drain = f.kubectl([
+        'drain',
+        node,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=120s',
+      ]);
+      expect(drain.status, drain.stderr).toBe(0);
+      const [moved] = await readyPods('single', 1);
+      expect(moved?.spec?.nodeName).not.toBe(node);
+    } finally {
+      f.kubectl(['uncordon', node]);
+    }
+  });
+});
