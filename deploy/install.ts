@@ -28,6 +28,30 @@ export function kustomize(dir: string): string {
   return r.stdout;
 }
 
+/** `helm template RELEASE` of the chart with `args`, no cluster needed; throws with helm's words. */
+export function helmTemplate(
+  args: string[],
+  release = 'hello-operator',
+  namespace = 'hello-operator-system',
+) {
+  const r = spawnSync(
+    'bash',
+    [
+      join(repoRoot, 'test/cluster/tool.sh'),
+      'helm',
+      'template',
+      release,
+      CHART_DIR,
+      '-n',
+      namespace,
+      ...args,
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
 /** install.yaml: the kustomize base as one file, with a header saying where it comes from. */
 export function installYaml(): string {
   return [
