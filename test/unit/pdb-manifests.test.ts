@@ -28,7 +28,7 @@ describe("the operator's PodDisruptionBudget", () => {
     expect(allowedEvictions(objectsOf(helmTemplate([])))).toBe(1);
   });
 
-  it.each(['deploy', 'deploy/local'])('lets a drain evict a replica with %s', (dir) => {
+  it.each(['deploy', 'deploy/local', 'deploy/confined'])('lets a drain evict a replica with %s', (dir) => {
     const objects = objectsOf(kustomize(dir));
     expect(allowedEvictions(objects)).toBeGreaterThanOrEqual(1);
     // ...also when the Deployment is scaled to one replica by hand.
