@@ -7,12 +7,12 @@
 import { GROUP, PLURAL } from '../api/schema.ts';
 import { CHILD_KINDS, type ChildKind } from './children.ts';
 
-export const MANAGER_ROLE_PATH = 'deploy/rbac/role.yaml';
-export const CONFINED_CLUSTER_ROLE_PATH = 'deploy/confined/operator/cluster_role_patch.yaml';
-export const NAMESPACE_ROLE_PATH = 'deploy/confined/watched-namespace/role.yaml';
+const MANAGER_ROLE_PATH = 'deploy/rbac/role.yaml';
+const CONFINED_CLUSTER_ROLE_PATH = 'deploy/confined/operator/cluster_role_patch.yaml';
+const NAMESPACE_ROLE_PATH = 'deploy/confined/watched-namespace/role.yaml';
 
 export type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-/** `cluster`: a cluster-scoped kind, read wherever the operator is confined; else a namespaced one. */
+/** clusterScoped: a rule on a cluster-scoped kind, which stays cluster-wide when the operator is confined. */
 type CommentedRule = PolicyRule & { comment: string; clusterScoped?: true };
 
 /** Server-side apply is a PATCH that creates a missing object; a name clash is read with get. */
@@ -84,10 +84,10 @@ function managerRules(): CommentedRule[] {
 
 const list = (items: readonly string[]) => `[${items.map((i) => (i === '' ? '""' : i)).join(', ')}]`;
 
-/** Every rule, or those of namespaced kinds, or those of cluster-scoped kinds (all read-only). */
-export function managerPolicy(scope: 'all' | 'namespaced' | 'cluster' = 'all'): PolicyRule[] {
+/** Every rule, or only those of namespaced kinds (a confined operator's Role in each namespace). */
+export function managerPolicy(scope: 'all' | 'namespaced' = 'all'): PolicyRule[] {
   return managerRules()
-    .filter((r) => scope === 'all' || (scope === 'cluster') === (r.clusterScoped ?? false))
+    .filter((r) => scope === 'all' || !r.clusterScoped)
     .map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs }));
 }
 
@@ -115,7 +115,7 @@ function roleYaml(kind: 'ClusterRole' | 'Role', why: string, rules: CommentedRul
 }
 
 /** deploy/rbac/role.yaml as committed. */
-export function managerRoleYaml(): string {
+function managerRoleYaml(): string {
   return roleYaml(
     'ClusterRole',
     'What the controller needs in every namespace it watches, and nothing more.',
@@ -124,7 +124,7 @@ export function managerRoleYaml(): string {
 }
 
 /** The confined overlay's patch of that ClusterRole: what stays cluster-wide, only reads. */
-export function confinedClusterRoleYaml(): string {
+function confinedClusterRoleYaml(): string {
   return roleYaml(
     'ClusterRole',
     'Confined to some namespaces, the operator keeps cluster-wide only its reads of cluster-scoped kinds.',
@@ -133,7 +133,7 @@ export function confinedClusterRoleYaml(): string {
 }
 
 /** The Role each watched namespace gets when the operator is confined. */
-export function namespaceRoleYaml(): string {
+function namespaceRoleYaml(): string {
   return roleYaml(
     'Role',
     'What the controller needs in one namespace it watches (bound there by role_binding.yaml).',
