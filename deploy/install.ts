@@ -10,10 +10,13 @@ import { repoRoot } from '../test/cluster/paths.ts';
 export const INSTALL_PATH = 'deploy/install.yaml';
 export const CHART_DIR = 'deploy/helm/hello-operator';
 export const CHART_CRD_PATH = join(CHART_DIR, 'crds', 'hello.operators.dev_helloservices.yaml');
-/** The chart's RBAC rules, copied from deploy/rbac (the one place they are written). */
+/** The chart's RBAC rules, copied from deploy/rbac and deploy/confined (the one place they are written). */
 export const RBAC_RULE_FILES = {
   'deploy/rbac/role.yaml': join(CHART_DIR, 'files', 'manager-rules.yaml'),
   'deploy/rbac/leader_election_role.yaml': join(CHART_DIR, 'files', 'leader-election-rules.yaml'),
+  // With watchNamespaces: the ClusterRole's rules, and those of the Role in each watched namespace.
+  'deploy/confined/operator/cluster_role_patch.yaml': join(CHART_DIR, 'files', 'manager-cluster-rules.yaml'),
+  'deploy/confined/watched-namespace/role.yaml': join(CHART_DIR, 'files', 'manager-namespace-rules.yaml'),
 } as const;
 export const MONITORING_RULE_PATH = 'deploy/monitoring/prometheus_rule.yaml';
 export const CHART_RULE_SPEC_PATH = join(CHART_DIR, 'files', 'prometheus-rule-spec.yaml');
@@ -25,6 +28,30 @@ export function kustomize(dir: string): string {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** `helm template RELEASE` of the chart with `args`, no cluster needed; throws with helm's words. */
+export function helmTemplate(
+  args: string[],
+  release = 'hello-operator',
+  namespace = 'hello-operator-system',
+) {
+  const r = spawnSync(
+    'bash',
+    [
+      join(repoRoot, 'test/cluster/tool.sh'),
+      'helm',
+      'template',
+      release,
+      CHART_DIR,
+      '-n',
+      namespace,
+      ...args,
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr.trim()}`);
   return r.stdout;
 }
 

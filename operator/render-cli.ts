@@ -1,17 +1,46 @@
 // `npm run render -- [options] <file|->...`: prints the children of the HelloServices in the files
 // (or stdin) as one YAML stream. Exit status 1 when any input is invalid, 2 on a usage error.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { render } from './render.ts';
 import { parseExtraLabels } from './resources/labels.ts';
 import { operatorSettings } from './resources/settings.ts';
+import { MAX_INPUT_BYTES } from './yaml-input.ts';
 
 const usage = `usage: render [--image IMAGE] [--label KEY=VALUE]... <file|->...
 Prints the objects the operator creates for each HelloService in the files ("-" reads stdin), as a
 YAML stream for \`kubectl apply --server-side -f -\`. Without owner references (no live HelloService).
   --image IMAGE        the workload image for HelloServices without spec.image
   --label KEY=VALUE    a label added to every object (repeatable)`;
+
+/**
+ * At most one byte more than render reads, so that a huge file or an endless stream (/dev/zero)
+ * costs no more memory than that: render then refuses it, naming the file.
+ */
+function readBounded(file: string): string {
+  const fd = file === '-' ? 0 : openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, length, buffer.length - length, null);
+      } catch (err) {
+        // A non-blocking stdin with nothing yet: wait a little and read again.
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
 
 /** Runs the command; returns the exit status. Separate from the process for the tests. */
 export function main(args: string[], io = { stdout: process.stdout, stderr: process.stderr }): number {
@@ -58,7 +87,7 @@ export function main(args: string[], io = { stdout: process.stdout, stderr: proc
   for (const file of positionals) {
     let text: string;
     try {
-      text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      text = readBounded(file);
     } catch (err) {
       io.stderr.write(`render: ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
       failed = true;

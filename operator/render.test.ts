@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { render } from './render.ts';
 import { operatorSettings } from './resources/settings.ts';
+import { MAX_DEPTH, MAX_INPUT_BYTES, MAX_TOKENS } from './yaml-input.ts';
 
 const examples = readdirSync('examples')
   .filter((f) => f.endsWith('.yaml'))
@@ -120,6 +121,65 @@ describe('render', () => {
   });
 });
 
+/** The "billion laughs": nine levels of ten aliases each, 10^9 strings once expanded. */
+const aliasBomb = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((name, i) => {
+    const previous = 'abcdefghi'[i];
+    return `${name}: &${name} [${Array(10).fill(`*${previous}`).join(',')}]`;
+  }),
+].join('\n');
+
+describe('render of hostile YAML', () => {
+  const good = hs('good', '  message: hi');
+
+  it('refuses an alias bomb, naming the document, instead of expanding it', () => {
+    const result = render(`${good}---\n${aliasBomb}\n`, undefined, 'bomb.yaml');
+    expect(result.ok ? [] : result.errors).toEqual([
+      expect.stringMatching(/^bomb\.yaml: document 2: its aliases expand to more than 100 nodes/),
+    ]);
+  });
+
+  it('still reads a document with a few aliases', () => {
+    const result = render(hs('a', '  message: *team', '  labels:\n    team: &team web\n'));
+    expect(result.ok && result.yaml).toContain('MESSAGES: web');
+  });
+
+  it.each([
+    ['flow lists', 20_000, (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`],
+    [
+      'block maps',
+      MAX_DEPTH + 1,
+      (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n'),
+    ],
+    ['flow lists, just too deep', MAX_DEPTH + 1, (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`],
+  ])('refuses %s nested %i deep, naming the document', (_, depth, nested) => {
+    const result = render(`${good}---\n${nested(depth)}\n`, undefined, 'deep.yaml');
+    expect(result.ok ? [] : result.errors).toEqual([
+      `deep.yaml: document 2: nested more than ${MAX_DEPTH} levels deep`,
+    ]);
+  });
+
+  it('reads nesting up to the bound', () => {
+    const nested = `${'['.repeat(MAX_DEPTH)}${']'.repeat(MAX_DEPTH)}`;
+    expect(errorsOf(`${good}---\n${nested}\n`)).toEqual(['document 2: must be an object, not a list']);
+  });
+
+  it('refuses an input larger than it reads, before parsing it', () => {
+    const huge = `${good}---\n${hs('big', `  message: "${'x'.repeat(MAX_INPUT_BYTES)}"`)}`;
+    expect(errorsOf(huge)).toEqual(['larger than 1 MiB, the most render reads']);
+  });
+
+  it('refuses a small input of too many nodes (they cost ~500 bytes each), naming where the budget ran out', () => {
+    const flat = `[${'1,'.repeat(MAX_TOKENS)}]`;
+    expect(Buffer.byteLength(flat)).toBeLessThan(MAX_INPUT_BYTES);
+    const result = render(`${good}---\n${flat}\n`, undefined, 'wide.yaml');
+    expect(result.ok ? [] : result.errors).toEqual([
+      `wide.yaml: document 2: more than ${MAX_TOKENS} YAML tokens in the input, too many for a set of HelloServices`,
+    ]);
+  });
+});
+
 describe('npm run render (render-cli.ts)', () => {
   const cli = (args: string[], input?: string) =>
     spawnSync(process.execPath, ['operator/render-cli.ts', ...args], { input, encoding: 'utf8' });
@@ -152,6 +212,25 @@ describe('npm run render (render-cli.ts)', () => {
       expect(cli(args, '').status).toBe(2);
     },
   );
+
+  it('exits 1 with one line naming stdin for an alias bomb: no stack trace', () => {
+    const run = cli(['-'], aliasBomb);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^render: stdin: document 1: its aliases expand to more than 100 nodes[^\n]*\n$/,
+    );
+  });
+
+  it('reads no more of an endless input than it renders: /dev/zero is refused, not read to the end', () => {
+    const run = spawnSync(process.execPath, ['operator/render-cli.ts', '/dev/zero'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('render: /dev/zero: larger than 1 MiB, the most render reads\n');
+  });
 
   it('exits 1 naming a file it cannot read', () => {
     const run = cli(['examples/missing.yaml']);

@@ -1,11 +1,12 @@
 // render: HelloService YAML in, the children the operator would apply out, with no cluster.
 // Pure: the CLI (render-cli.ts) and the operator's `render` subcommand do the reading and printing.
 
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { GROUP } from './api/schema.ts';
 import { formatErrors, validateHelloService } from './api/validate.ts';
 import { type Child, desiredChildren } from './resources/children.ts';
 import { defaultOperatorSettings, type OperatorSettings } from './resources/settings.ts';
+import { readYamlStream } from './yaml-input.ts';
 
 export type RenderResult =
   | { ok: true; children: Child[]; yaml: string; notices: string[] }
@@ -43,21 +44,21 @@ export function render(
   const notices: string[] = [];
   const children: Child[] = [];
   const seen = new Set<string>();
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return { ok: false, errors: [`${prefix}not a YAML stream`] };
-  docs.forEach((document, index) => {
-    if (document.errors.length > 0) {
-      const first = document.errors[0]?.message.split('\n')[0] ?? 'invalid YAML';
-      errors.push(`${prefix}document ${index + 1}: ${first}`);
-      return;
+  const stream = readYamlStream(text);
+  if ('error' in stream) return { ok: false, errors: [`${prefix}${stream.error}`] };
+  for (const document of stream.documents) {
+    const { index } = document;
+    if ('error' in document) {
+      errors.push(`${prefix}document ${index + 1}: ${document.error}`);
+      continue;
     }
-    const doc: unknown = document.toJS();
-    if (doc === null || doc === undefined) return;
+    const doc = document.value;
+    if (doc === null || doc === undefined) continue;
     const label = documentLabel(prefix, index, doc);
     const apiVersion = isObject(doc) ? doc.apiVersion : undefined;
     if (typeof apiVersion === 'string' && !apiVersion.startsWith(`${GROUP}/`)) {
       notices.push(`${label}: skipped, not a HelloService`);
-      return;
+      continue;
     }
     const result = validateHelloService(doc);
     if (!result.ok) {
@@ -66,7 +67,7 @@ export function render(
           .split('\n')
           .map((line) => `${label}: ${line}`),
       );
-      return;
+      continue;
     }
     const hs = result.value;
     // Rendering never has the live object; drop a uid copied from `kubectl get -o yaml` so that the
@@ -75,13 +76,13 @@ export function render(
     const key = `${metadata.namespace ?? ''}/${metadata.name}`;
     if (seen.has(key)) {
       errors.push(`${label}: metadata.name: a HelloService ${JSON.stringify(key)} appears more than once`);
-      return;
+      continue;
     }
     seen.add(key);
     // A ServiceMonitor is shown whenever asked for; the operator applies it only where the cluster
     // serves its CRD.
     children.push(...desiredChildren({ ...hs, metadata }, settings));
-  });
+  }
   if (errors.length > 0) return { ok: false, errors };
   if (children.length === 0) return { ok: false, errors: [`${prefix}no HelloService found`] };
   const yaml = children.map((child) => `---\n${stringify(child, { lineWidth: 0 })}`).join('');

@@ -5,13 +5,14 @@
 //    fails here.
 // 2. The Helm chart with default values renders the objects of the kustomize base, after dropping
 //    Helm's own labels; values.schema.json and the chart's checks refuse bad values, naming them.
-// 3. Every manifest set (the kustomize base, deploy/local, install.yaml, the chart with several value
-//    sets) passes kubeconform -strict (schemas written at test time, no internet: from this cluster's
-//    OpenAPI, crds/, and prometheus-operator's CRDs from its Go module), kube-score (checks switched
-//    off only as docs/install.md lists), and a server-side dry run against the cluster (ServiceMonitor
-//    and PrometheusRule only where it serves them: the monitoring test installs and removes their
-//    CRDs, and this test leaves them alone). The examples and their rendered children pass
-//    kubeconform here; their kube-score and dry runs are in test/api.test.ts.
+// 3. Every manifest set (the kustomize base, deploy/local, deploy/confined, install.yaml, the chart
+//    with several value sets) passes kubeconform -strict (schemas written at test time, no
+//    internet: from this cluster's OpenAPI, crds/, and prometheus-operator's CRDs from its Go
+//    module), kube-score (checks switched off only as docs/install.md lists), and a server-side dry
+//    run against the cluster (ServiceMonitor and PrometheusRule only where it serves them: the
+//    monitoring test installs and removes their CRDs, and this test leaves them alone). The
+//    examples and their rendered children pass kubeconform here; their kube-score and dry runs are
+//    in test/api.test.ts.
 // 4. actionlint finds nothing in .github/workflows.
 //
 // kube-linter is not used: its module cannot be fetched through the Go module proxy.
@@ -203,6 +204,11 @@ describe('the Helm chart', () => {
         'PodDisruptionBudget/acme-hello-operator',
         'Role/acme-hello-operator-leader-election',
         'RoleBinding/acme-hello-operator-leader-election',
+        // The operator's writes, granted in each watched namespace only (test/unit/confined-rbac.test.ts).
+        'Role/acme-hello-operator-manager',
+        'Role/acme-hello-operator-manager',
+        'RoleBinding/acme-hello-operator-manager',
+        'RoleBinding/acme-hello-operator-manager',
         'Service/acme-hello-operator-metrics',
         'ServiceAccount/acme-hello-operator',
       ].sort(),
@@ -304,6 +310,7 @@ describe('validation of every manifest set we ship', () => {
   const sets: { name: string; yaml: () => Promise<string> }[] = [
     { name: 'the kustomize base (kubectl apply -k deploy/)', yaml: async () => kustomize('deploy') },
     { name: 'the local overlay (deploy/local)', yaml: async () => kustomize('deploy/local') },
+    { name: 'the confined overlay (deploy/confined)', yaml: async () => kustomize('deploy/confined') },
     { name: 'install.yaml', yaml: async () => read(INSTALL_PATH) },
     ...valueSets.map((v) => ({ name: `the chart, ${v.name}`, yaml: () => helmTemplate(v.args, v.release) })),
   ];

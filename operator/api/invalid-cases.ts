@@ -33,6 +33,13 @@ export const invalidCases: InvalidCase[] = [
     message: 'greater than or equal to 1',
   },
   {
+    // A budget of zero evictions would block every node drain forever, whatever the replica count.
+    name: 'a PodDisruptionBudget that allows no eviction',
+    spec: { message, podDisruptionBudget: { maxUnavailable: 0 } },
+    path: 'spec.podDisruptionBudget.maxUnavailable',
+    message: 'greater than or equal to 1',
+  },
+  {
     name: 'replicas and autoscaling',
     spec: { message, replicas: 3, autoscaling: { maxReplicas: 5 } },
     path: 'spec.replicas',

@@ -1,13 +1,19 @@
-// The operator's ClusterRole, generated from the table of child kinds (children.ts) and the few
-// other calls the controller makes: exactly those, no wildcards, no Secrets. `npm run generate`
-// writes it to deploy/rbac/role.yaml; the chart's copy is generated from that file.
+// The operator's RBAC, generated from the table of child kinds (children.ts) and the few other calls
+// the controller makes: exactly those, no wildcards, no Secrets. `npm run generate` writes it as
+// - deploy/rbac/role.yaml: one ClusterRole with every rule, bound cluster-wide (watching all namespaces);
+// - for an operator confined to some namespaces (deploy/confined): a Role with the namespaced rules,
+//   bound in each watched namespace, and the ClusterRole cut down to the cluster-scoped reads.
+// The chart's copies are generated from these files (deploy/install.ts).
 import { GROUP, PLURAL } from '../api/schema.ts';
 import { CHILD_KINDS, type ChildKind } from './children.ts';
 
-export const MANAGER_ROLE_PATH = 'deploy/rbac/role.yaml';
+const MANAGER_ROLE_PATH = 'deploy/rbac/role.yaml';
+const CONFINED_CLUSTER_ROLE_PATH = 'deploy/confined/operator/cluster_role_patch.yaml';
+const NAMESPACE_ROLE_PATH = 'deploy/confined/watched-namespace/role.yaml';
 
 export type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-type CommentedRule = PolicyRule & { comment: string };
+/** clusterScoped: a rule on a cluster-scoped kind, which stays cluster-wide when the operator is confined. */
+type CommentedRule = PolicyRule & { comment: string; clusterScoped?: true };
 
 /** Server-side apply is a PATCH that creates a missing object; a name clash is read with get. */
 const WATCHED_VERBS = ['get', 'list', 'watch', 'create', 'patch', 'delete'];
@@ -72,6 +78,7 @@ function managerRules(): CommentedRule[] {
       apiGroups: ['networking.k8s.io'],
       resources: ['ingressclasses'],
       verbs: ['get', 'list'],
+      clusterScoped: true,
     },
     {
       comment: "Events on HelloServices (events.k8s.io/v1); patch updates a repeated event's count.",
@@ -84,9 +91,15 @@ function managerRules(): CommentedRule[] {
 
 const list = (items: readonly string[]) => `[${items.map((i) => (i === '' ? '""' : i)).join(', ')}]`;
 
-/** deploy/rbac/role.yaml as committed. */
-export function managerRoleYaml(): string {
-  const rules = managerRules().flatMap((r) => [
+/** Every rule, or only those of namespaced kinds (a confined operator's Role in each namespace). */
+export function managerPolicy(scope: 'all' | 'namespaced' = 'all'): PolicyRule[] {
+  return managerRules()
+    .filter((r) => scope === 'all' || !r.clusterScoped)
+    .map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs }));
+}
+
+function roleYaml(kind: 'ClusterRole' | 'Role', why: string, rules: CommentedRule[]): string {
+  const lines = rules.flatMap((r) => [
     ...(r.comment ? [`  # ${r.comment}`] : []),
     `  - apiGroups: ${list(r.apiGroups)}`,
     `    resources: ${list(r.resources)}`,
@@ -94,16 +107,52 @@ export function managerRoleYaml(): string {
   ]);
   return [
     '# Generated from operator/resources/rbac.ts by `npm run generate`; do not edit by hand.',
-    '# What the controller needs in every namespace it watches, and nothing more.',
+    `# ${why}`,
     'apiVersion: rbac.authorization.k8s.io/v1',
-    'kind: ClusterRole',
+    `kind: ${kind}`,
     'metadata:',
     '  name: hello-operator-manager',
     '  labels:',
     '    app.kubernetes.io/name: hello-operator',
     '    app.kubernetes.io/part-of: hello-operator',
     'rules:',
-    ...rules,
+    ...lines,
     '',
   ].join('\n');
+}
+
+/** deploy/rbac/role.yaml as committed. */
+function managerRoleYaml(): string {
+  return roleYaml(
+    'ClusterRole',
+    'What the controller needs in every namespace it watches, and nothing more.',
+    managerRules(),
+  );
+}
+
+/** The confined overlay's patch of that ClusterRole: what stays cluster-wide, only reads. */
+function confinedClusterRoleYaml(): string {
+  return roleYaml(
+    'ClusterRole',
+    'Confined to some namespaces, the operator keeps cluster-wide only its reads of cluster-scoped kinds.',
+    managerRules().filter((r) => r.clusterScoped),
+  );
+}
+
+/** The Role each watched namespace gets when the operator is confined. */
+function namespaceRoleYaml(): string {
+  return roleYaml(
+    'Role',
+    'What the controller needs in one namespace it watches (bound there by role_binding.yaml).',
+    managerRules().filter((r) => !r.clusterScoped),
+  );
+}
+
+/** Every file `npm run generate` writes here, path → content. */
+export function rbacFiles(): Record<string, string> {
+  return {
+    [MANAGER_ROLE_PATH]: managerRoleYaml(),
+    [CONFINED_CLUSTER_ROLE_PATH]: confinedClusterRoleYaml(),
+    [NAMESPACE_ROLE_PATH]: namespaceRoleYaml(),
+  };
 }

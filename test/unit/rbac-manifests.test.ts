@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { WATCHED_CHILD_KINDS } from '../../operator/resources/children.ts';
-import { MANAGER_ROLE_PATH, managerRoleYaml } from '../../operator/resources/rbac.ts';
+import { rbacFiles } from '../../operator/resources/rbac.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 const read = (file: string) => parse(readFileSync(`deploy/rbac/${file}`, 'utf8')) as { rules: Rule[] };
@@ -17,9 +17,12 @@ const verbsOn = (group: string, resource: string) =>
   );
 
 describe('deploy/rbac', () => {
-  it('role.yaml is the one generated from the table of child kinds (npm run generate)', () => {
-    expect(readFileSync(MANAGER_ROLE_PATH, 'utf8')).toBe(managerRoleYaml());
-  });
+  it.each(Object.entries(rbacFiles()))(
+    '%s is the one generated from the table of child kinds (npm run generate)',
+    (path, content) => {
+      expect(readFileSync(path, 'utf8')).toBe(content);
+    },
+  );
 
   it('has no wildcard and no Secrets', () => {
     for (const r of rules) {

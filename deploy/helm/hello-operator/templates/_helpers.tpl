@@ -36,8 +36,13 @@ app.kubernetes.io/component: controller
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* repository@digest when a digest is set (released charts: deploy/pin-images.ts), else repository:tag. */}}
 {{- define "hello-operator.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Values the schema cannot express: fail at install, naming the setting. */}}
