@@ -347,40 +347,39 @@ function revisionFields(
   if (!current) return out;
   const rolledOut = v.get('Available')?.status === 'True' && v.get('Progressing')?.status === 'False';
   const stalled = v.get('Stalled');
-  const before = d.revisions.find((r) => r.name === current.name);
-  const entry: RevisionStatus = {
-    name: current.name,
-    image: current.image,
-    messageDigest: current.messageDigest,
-    messagePreview: current.messagePreview,
-    created: before?.created ?? d.now,
-    ready: (before?.ready ?? false) || rolledOut,
-  };
+  const entry = revisionEntry(d, current, rolledOut);
   if (!entry.ready && stalled?.status === 'True') entry.reason = stalled.reason;
   out.latestCreatedRevision = current.name;
   if (rolledOut) out.latestReadyRevision = current.name;
   // The current one first (also when it is an earlier one again: a rollback by spec).
-  out.revisions = [entry, ...d.revisions.filter((r) => r.name !== current.name)].slice(0, REVISION_HISTORY);
-  const failed = d.failed;
-  if (failed && d.rollback) {
-    // Rolled back: the spec's revision is still the latest created, first, and never ready.
-    const before = d.revisions.find((r) => r.name === failed.name);
-    const failedEntry: RevisionStatus = {
-      name: failed.name,
-      image: failed.image,
-      messageDigest: failed.messageDigest,
-      messagePreview: failed.messagePreview,
-      created: before?.created ?? d.now,
-      ready: false,
-      reason: d.rollback.reason,
-    };
-    out.latestCreatedRevision = failed.name;
-    out.revisions = [failedEntry, ...out.revisions.filter((r) => r.name !== failed.name)].slice(
-      0,
-      REVISION_HISTORY,
+  out.revisions = first(entry, d.revisions);
+  if (d.failed && d.rollback) {
+    // Rolled back: the spec's revision is still the latest created, first, and not ready.
+    out.latestCreatedRevision = d.failed.name;
+    out.revisions = first(
+      { ...revisionEntry(d, d.failed, false), ready: false, reason: d.rollback.reason },
+      out.revisions,
     );
   }
   return out;
+}
+
+/** The status entry of `revision`: when it was first seen, and whether it was ever ready. */
+function revisionEntry(d: StatusDraft, revision: Revision, readyNow: boolean): RevisionStatus {
+  const before = d.revisions.find((r) => r.name === revision.name);
+  return {
+    name: revision.name,
+    image: revision.image,
+    messageDigest: revision.messageDigest,
+    messagePreview: revision.messagePreview,
+    created: before?.created ?? d.now,
+    ready: (before?.ready ?? false) || readyNow,
+  };
+}
+
+/** `entry` first, then the others but its earlier self, REVISION_HISTORY long. */
+function first(entry: RevisionStatus, rest: readonly RevisionStatus[]): RevisionStatus[] {
+  return [entry, ...rest.filter((r) => r.name !== entry.name)].slice(0, REVISION_HISTORY);
 }
 
 function deriveStalled(v: Map<ConditionType, Verdict>): Verdict {

@@ -1,6 +1,7 @@
 // HTTP load for the end-to-end tests and bench:e2e: bounded in time and rate, to loopback or the
 // node's bridge only (the Ingress NodePort on 127.0.0.1, a ClusterIP or pod IP routed to cni0).
 import { Pool } from 'undici';
+import { eventually } from '../cluster/kube.ts';
 
 export type Target = {
   /** host:port to connect to. */
@@ -92,4 +93,26 @@ export function throughput(samples: Sample[]): number {
   if (ok.length < 2) return 0;
   const span = Math.max(...ok.map((s) => s.doneAt)) - Math.min(...ok.map((s) => s.sentAt));
   return (ok.length * 1000) / span;
+}
+
+/**
+ * A steady load through the Ingress (20 req/s, 4 at a time, at most `maxMs`), started once the
+ * route answers 200, so that it starts on a route that works. `stop()` ends it early; `samples`
+ * resolves with every request made.
+ */
+export async function ingressLoad(
+  address: string,
+  host: string,
+  options: { maxMs: number; accept?: string },
+): Promise<{ stop: () => void; samples: Promise<Sample[]> }> {
+  await eventually('the Ingress to route', async () => {
+    const [r] = await runLoad({ address, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
+    return r?.status === 200 ? true : undefined;
+  });
+  const controller = new AbortController();
+  const samples = runLoad(
+    { address, host, path: '/', ...(options.accept ? { accept: options.accept } : {}) },
+    { rate: 20, concurrency: 4, maxMs: options.maxMs, signal: controller.signal },
+  );
+  return { stop: () => controller.abort(), samples };
 }

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addNodes, extraNodeNames, removeNodes } from '../cluster/nodes.ts';
-import { failures, runLoad } from '../e2e/load.ts';
+import { failures, ingressLoad } from '../e2e/load.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import { eventually, helloService, kubectlBinary, must, type Obj, sleep } from './operator-process.ts';
 
@@ -86,15 +86,7 @@ describe.skipIf(process.env.HELLO_KUBECONFIG !== undefined)('several real nodes'
     const before = await onWorkers('drain', { replicas: 2, ingress: { host, className: 'traefik' } });
     const nodes = [...new Set(before.map((p) => p.spec?.nodeName as string))];
     expect(nodes.sort()).toEqual(extraNodeNames(NODES));
-    await eventually('the Ingress to route', async () => {
-      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
-      return r?.status === 200 ? true : undefined;
-    });
-    const stop = new AbortController();
-    const load = runLoad(
-      { address: ingress, host, path: '/' },
-      { rate: 20, concurrency: 4, maxMs: 240_000, signal: stop.signal },
-    );
+    const load = await ingressLoad(ingress, host, { maxMs: 240_000 });
     let replacedS: number;
     try {
       await sleep(2000);
@@ -111,10 +103,10 @@ describe.skipIf(process.env.HELLO_KUBECONFIG !== undefined)('several real nodes'
       expect(after.every((p) => p.spec?.nodeName === CONTROL_PLANE)).toBe(true);
       await sleep(3000);
     } finally {
-      stop.abort();
+      load.stop();
       f.kubectl(['uncordon', ...nodes]);
     }
-    const samples = await load;
+    const samples = await load.samples;
     process.stdout.write(
       `[nodes] drain of 2 nodes: both pods replaced in ${replacedS.toFixed(1)} s, ${samples.length} requests\n`,
     );

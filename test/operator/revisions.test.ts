@@ -6,7 +6,7 @@ import { messagePreview } from '../../operator/api/message.ts';
 import type { KubeObject } from '../../operator/kube/rest.ts';
 import { referencedConfigMaps } from '../../operator/reconcile/revisions.ts';
 import { tool } from '../cluster/cli.ts';
-import { failures, runLoad } from '../e2e/load.ts';
+import { failures, ingressLoad, runLoad } from '../e2e/load.ts';
 import { parseServed } from '../e2e/message-rollout.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import { eventually, helloService, must, type Obj, sleep } from './operator-process.ts';
@@ -69,16 +69,7 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
     const revisionA = readyA.status?.latestReadyRevision as string;
     expect(revisionA).toBe(readyA.status?.latestCreatedRevision);
     // Through the Ingress before the change, so the load starts on a route that works.
-    await eventually('the Ingress to route', async () => {
-      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
-      return r?.status === 200 ? true : undefined;
-    });
-
-    const stop = new AbortController();
-    const load = runLoad(
-      { address: ingress, host, path: '/', accept: 'application/json' },
-      { rate: 20, concurrency: 4, maxMs: 240_000, signal: stop.signal },
-    );
+    const load = await ingressLoad(ingress, host, { maxMs: 240_000, accept: 'application/json' });
     try {
       must(f.kubectl, [
         '-n',
@@ -142,9 +133,9 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
       expect(parseServed(answer?.body)?.message).toBe(A);
       await sleep(3000);
     } finally {
-      stop.abort();
+      load.stop();
     }
-    const samples = await load;
+    const samples = await load.samples;
     expect(samples.length).toBeGreaterThan(100);
     expect(failures(samples)).toEqual([]);
     expect(samples.every((s) => parseServed(s.body)?.message === A)).toBe(true);
@@ -214,15 +205,7 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
     );
     const readyA = await readyWith(A);
     const revisionA = readyA.status?.latestReadyRevision as string;
-    await eventually('the Ingress to route', async () => {
-      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
-      return r?.status === 200 ? true : undefined;
-    });
-    const stop = new AbortController();
-    const load = runLoad(
-      { address: ingress, host, path: '/', accept: 'application/json' },
-      { rate: 20, concurrency: 4, maxMs: 280_000, signal: stop.signal },
-    );
+    const load = await ingressLoad(ingress, host, { maxMs: 280_000, accept: 'application/json' });
     try {
       // B: an image nothing can pull; past its 10 s deadline the operator goes back to A.
       patch({
@@ -268,9 +251,9 @@ describe('revisions: a stuck rollout keeps the last ready revision serving', () 
       await allServe(C, readyC.status?.latestReadyRevision as string);
       await sleep(3000);
     } finally {
-      stop.abort();
+      load.stop();
     }
-    const samples = await load;
+    const samples = await load.samples;
     expect(samples.length).toBeGreaterThan(100);
     expect(failures(samples)).toEqual([]);
     expect(samples.every((s) => [A, C].includes(parseServed(s.body)?.message ?? ''))).toBe(true);

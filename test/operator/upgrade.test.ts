@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { failures, runLoad } from '../e2e/load.ts';
+import { failures, ingressLoad } from '../e2e/load.ts';
 import { parseServed } from '../e2e/message-rollout.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import {
@@ -75,16 +75,7 @@ describe('upgrade from the release before revisions', () => {
     const legacy = f.get('configmap', 'up');
     expect(legacy?.data?.MESSAGES).toBe(message);
     expect(legacy?.immutable).toBeUndefined();
-    await eventually('the Ingress to route', async () => {
-      const [r] = await runLoad({ address: ingress, host, path: '/' }, { rate: 0, concurrency: 1, maxMs: 1 });
-      return r?.status === 200 ? true : undefined;
-    });
-
-    const stop = new AbortController();
-    const load = runLoad(
-      { address: ingress, host, path: '/', accept: 'application/json' },
-      { rate: 20, concurrency: 4, maxMs: 240_000, signal: stop.signal },
-    );
+    const load = await ingressLoad(ingress, host, { maxMs: 240_000, accept: 'application/json' });
     try {
       await sleep(2000);
       // The upgrade, in its documented order: the CRD first, then the operator.
@@ -104,9 +95,9 @@ describe('upgrade from the release before revisions', () => {
       expect(current?.data?.MESSAGES).toBe(message);
       await sleep(3000);
     } finally {
-      stop.abort();
+      load.stop();
     }
-    const samples = await load;
+    const samples = await load.samples;
     expect(samples.length).toBeGreaterThan(100);
     expect(failures(samples)).toEqual([]);
     expect(samples.every((s) => parseServed(s.body)?.message === message)).toBe(true);
