@@ -186,6 +186,7 @@ describe('defaults', () => {
     expect(spec).toEqual({
       message: 'hi',
       port: 8080,
+      nodeLossToleranceSeconds: 30,
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
       service: { type: 'ClusterIP', port: 80 },
       tmp: { sizeLimit: '64Mi', medium: 'Disk' },

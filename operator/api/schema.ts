@@ -568,6 +568,18 @@ export const specSchema: SchemaNode = {
       maximum: 65535,
       default: 8080,
     },
+    nodeLossToleranceSeconds: {
+      type: 'integer',
+      format: 'int64',
+      description:
+        'How long the pods stay bound to a node that stops answering (NotReady or unreachable) before ' +
+        'Kubernetes evicts them, so that they are replaced on another node (0-3600): their ' +
+        'tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 ' +
+        'by default; 30 here, so a lost node costs capacity for seconds, not minutes.',
+      minimum: 0,
+      maximum: 3600,
+      default: 30,
+    },
     resources,
     autoscaling,
     service,

@@ -148,6 +148,8 @@ export interface HelloServiceSpec {
   replicas?: number;
   /** The port the workload listens on inside the pod (1024-65535: it runs without privileges). It serves the message, the probes and /metrics. Default 8080. */
   port?: number;
+  /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
+  nodeLossToleranceSeconds?: number;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources?: Resources;
   /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
@@ -304,6 +306,8 @@ export interface DefaultedHelloServiceSpec {
   replicas?: number;
   /** The port the workload listens on inside the pod (1024-65535: it runs without privileges). It serves the message, the probes and /metrics. Default 8080. */
   port: number;
+  /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
+  nodeLossToleranceSeconds: number;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources: DefaultedResources;
   /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */

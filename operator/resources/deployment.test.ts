@@ -212,6 +212,22 @@ describe('buildDeployment', () => {
     );
   });
 
+  it('tolerates a lost node for nodeLossToleranceSeconds (default 30), not the 300 s Kubernetes would add', () => {
+    const tolerations = (hs: ReturnType<typeof hello>) => pod(buildDeployment(hs, settings)).tolerations;
+    expect(tolerations(hello())).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 30,
+      },
+    ]);
+    expect(tolerations(hello({ nodeLossToleranceSeconds: 5 }))?.map((t) => t.tolerationSeconds)).toEqual([
+      5, 5,
+    ]);
+  });
+
   it('labels the pods with their revision (message and image), which is not in the selector', () => {
     const labels = (hs: ReturnType<typeof hello>) =>
       buildDeployment(hs, settings).spec?.template.metadata?.labels;

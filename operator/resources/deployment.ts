@@ -128,6 +128,14 @@ function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSp
         matchLabelKeys: ['pod-template-hash'],
       },
     ],
+    // Leave a lost node after nodeLossToleranceSeconds, not Kubernetes' default 300 s: the
+    // replacements start elsewhere while the node is still gone.
+    tolerations: ['not-ready', 'unreachable'].map((condition) => ({
+      key: `node.kubernetes.io/${condition}`,
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: hs.spec.nodeLossToleranceSeconds,
+    })),
     containers: [container(hs, settings)],
     volumes: [
       {

@@ -25,3 +25,9 @@ export function removeNodes(n: number): void {
 export function killNode(i: number): void {
   node('kill', i);
 }
+
+/** Brings node i back as new (after a kill): removed, then started again. */
+export function restartNode(i: number): void {
+  node('down', i);
+  node('up', i);
+}
