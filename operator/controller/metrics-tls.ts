@@ -7,7 +7,7 @@ import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { ConfigError, SETTINGS } from '../config.ts';
@@ -59,7 +59,7 @@ export function readCertDir(dir: string): TlsPair {
     };
     new X509Certificate(pair.cert);
     // Throws when the key is not the certificate's ("key values mismatch").
-    createSecureContext(pair satisfies SecureContextOptions);
+    createSecureContext(pair);
     return pair;
   } catch (err) {
     throw new ConfigError([`${flag}: cannot use ${CERT_FILE} and ${KEY_FILE}: ${(err as Error).message}`]);

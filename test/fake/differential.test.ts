@@ -8,12 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { invalidCases } from '../../operator/api/invalid-cases.ts';
 import { API_VERSION, KIND, PLURAL } from '../../operator/api/schema.ts';
 import { httpStatus } from '../../operator/kube/api-errors.ts';
 import { HttpMethod, KubeClient, resourcePath } from '../../operator/kube/rest.ts';
 import { render } from '../../operator/render.ts';
 import { childKind } from '../../operator/resources/children.ts';
-import { kubeConfig } from '../cluster/kube.ts';
+import { eventually, kubeConfig } from '../cluster/kube.ts';
 import { monitoringCrdPath } from '../cluster/paths.ts';
 import { installCrd, kubectlFor, must, NS_PREFIX } from '../operator/operator-process.ts';
 import { helloServiceSpec } from './hello-service-arbitrary.ts';
@@ -29,7 +30,7 @@ describe('validate.ts and the API server agree on every HelloService', () => {
   const ns = `${NS_PREFIX}differential-${randomBytes(3).toString('hex')}`;
   let ourServiceMonitorCrd = false;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     installCrd(kubectl);
     // The ServiceMonitor child needs prometheus-operator's CRD (from its Go module, as the cluster tests use it).
     if (kubectl(['get', 'crd', 'servicemonitors.monitoring.coreos.com']).status !== 0) {
@@ -38,6 +39,19 @@ describe('validate.ts and the API server agree on every HelloService', () => {
       ourServiceMonitorCrd = true;
     }
     must(kubectl, ['create', 'namespace', ns]);
+    // An updated CRD is Established at once but validated with its new schema only a moment later:
+    // wait until every case the schema must refuse is refused.
+    await eventually(
+      'the API server to enforce the CRD just applied',
+      async () => {
+        for (const c of invalidCases) {
+          const hs = { apiVersion: API_VERSION, kind: KIND, metadata: { name: 'invalid' }, spec: c.spec };
+          if ((await apiServerRefusal(API_VERSION, PLURAL, hs)) === undefined) return false;
+        }
+        return true;
+      },
+      60_000,
+    );
   });
   afterAll(() => {
     kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
