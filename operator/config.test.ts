@@ -48,6 +48,8 @@ describe('loadConfig', () => {
       extraLabels: {},
       logLevel: 'info',
       metricsBindAddress: { host: undefined, port: 8080 },
+      metricsSecure: true,
+      metricsCertDir: undefined,
       healthProbeBindAddress: { host: undefined, port: 8081 },
       leaderElection: {
         enabled: true,
@@ -84,6 +86,34 @@ describe('loadConfig', () => {
     const c = load(['--metrics-bind-address=127.0.0.1:0'], { HEALTH_PROBE_BIND_ADDRESS: '0' });
     expect(c.metricsBindAddress).toEqual({ host: '127.0.0.1', port: 0 });
     expect(c.healthProbeBindAddress).toBeUndefined();
+  });
+
+  it('serves metrics securely unless --metrics-secure=false, and takes a certificate directory', () => {
+    expect(load(['--metrics-secure=false'])).toMatchObject({
+      metricsSecure: false,
+      metricsCertDir: undefined,
+    });
+    expect(load([], { METRICS_SECURE: 'false' }).metricsSecure).toBe(false);
+    expect(load(['--metrics-cert-dir=/certs'])).toMatchObject({
+      metricsSecure: true,
+      metricsCertDir: '/certs',
+    });
+    expect(load([], { METRICS_CERT_DIR: '/certs' }).metricsCertDir).toBe('/certs');
+  });
+
+  it('refuses a metrics certificate that would not be used, naming both settings', () => {
+    expect(problemsOf(() => load(['--metrics-cert-dir=/certs', '--metrics-secure=false']))).toEqual([
+      '--metrics-cert-dir needs HTTPS, but --metrics-secure=false serves plain HTTP',
+    ]);
+    expect(problemsOf(() => load([], { METRICS_CERT_DIR: '/certs', METRICS_SECURE: 'false' }))).toEqual([
+      'METRICS_CERT_DIR needs HTTPS, but METRICS_SECURE=false serves plain HTTP',
+    ]);
+    expect(problemsOf(() => load(['--metrics-cert-dir=/certs', '--metrics-bind-address=0']))).toEqual([
+      '--metrics-cert-dir is set, but --metrics-bind-address=0 turns the metrics server off',
+    ]);
+    expect(problemsOf(() => load(['--metrics-secure=maybe']))).toEqual([
+      expect.stringMatching(/--metrics-secure/),
+    ]);
   });
 
   it('turns leader election off the ways Go flags and env do', () => {

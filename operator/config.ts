@@ -45,6 +45,10 @@ export type OperatorConfig = {
   logLevel: LogLevelName;
   /** undefined: the server is off (`0`, as in kubebuilder). */
   metricsBindAddress: BindAddress | undefined;
+  /** HTTPS with authentication and authorisation of every scrape; false: plain HTTP for anyone. */
+  metricsSecure: boolean;
+  /** A directory with tls.crt and tls.key; undefined: a self-signed certificate made at start. */
+  metricsCertDir: string | undefined;
   healthProbeBindAddress: BindAddress | undefined;
   leaderElection: LeaderElectionConfig;
   gracefulShutdownTimeoutMs: number;
@@ -147,6 +151,20 @@ export const SETTINGS = {
     type: 'string',
     default: ':8080',
     help: 'address of /metrics; port 0 picks a free port; "0" turns it off',
+  },
+  metricsSecure: {
+    flag: 'metrics-secure',
+    env: 'METRICS_SECURE',
+    type: 'boolean',
+    default: 'true',
+    help: 'serve /metrics over HTTPS to bearer tokens allowed to get /metrics (TokenReview, SubjectAccessReview); false: plain HTTP for anyone, for a local run',
+  },
+  metricsCertDir: {
+    flag: 'metrics-cert-dir',
+    env: 'METRICS_CERT_DIR',
+    type: 'string',
+    default: '',
+    help: 'directory holding tls.crt and tls.key for /metrics (a mounted kubernetes.io/tls Secret); unset: a self-signed certificate made at start',
   },
   healthProbeBindAddress: {
     flag: 'health-probe-bind-address',
@@ -430,6 +448,8 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     `want one of ${LOG_LEVELS.join(', ')}`,
   );
   const metricsBindAddress = check('metricsBindAddress', (v) => ({ addr: parseBindAddress(v) }), '');
+  const metricsSecure = check('metricsSecure', parseBoolean, 'want true or false');
+  const metricsCertDir = raw('metricsCertDir').value || undefined;
   const healthProbeBindAddress = check('healthProbeBindAddress', (v) => ({ addr: parseBindAddress(v) }), '');
   const leaderElect = check('leaderElect', parseBoolean, 'want true or false');
   const leaseName = check(
@@ -489,6 +509,18 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     );
   }
 
+  // A certificate that would not be used is a mistake (a plain-HTTP scrape is not what was meant).
+  if (metricsCertDir && metricsSecure === false) {
+    problems.push(
+      `${raw('metricsCertDir').source} needs HTTPS, but ${raw('metricsSecure').source}=false serves plain HTTP`,
+    );
+  }
+  if (metricsCertDir && metricsBindAddress && !metricsBindAddress.addr) {
+    problems.push(
+      `${raw('metricsCertDir').source} is set, but ${raw('metricsBindAddress').source}=0 turns the metrics server off`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   // Every check above either returned a value or added a problem.
   const got = <T>(v: T | undefined): T => v as T;
@@ -501,6 +533,8 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     extraLabels: got(extraLabels),
     logLevel: got(logLevel),
     metricsBindAddress: metricsBindAddress?.addr,
+    metricsSecure: got(metricsSecure),
+    metricsCertDir,
     healthProbeBindAddress: healthProbeBindAddress?.addr,
     leaderElection: {
       enabled: got(leaderElect),

@@ -80,6 +80,26 @@ describe('operator start-up failures', () => {
     ]);
   });
 
+  it('names --metrics-cert-dir when its certificate cannot be read, and a certificate with plain HTTP', async () => {
+    const run = await runOperator([
+      ...base,
+      '--metrics-bind-address=127.0.0.1:0',
+      '--health-probe-bind-address=127.0.0.1:0',
+      `--metrics-cert-dir=${join(dir, 'no-certs')}`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderrLines).toEqual([
+      'hello-operator: invalid configuration:',
+      expect.stringMatching(/--metrics-cert-dir=".*no-certs": cannot use tls.crt and tls.key: ENOENT/),
+    ]);
+    const plain = await runOperator([...base, '--metrics-secure=false', '--metrics-cert-dir=/certs']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderrLines).toEqual([
+      'hello-operator: invalid configuration:',
+      '  --metrics-cert-dir needs HTTPS, but --metrics-secure=false serves plain HTTP',
+    ]);
+  });
+
   it('names --kubeconfig and KUBECONFIG when there is no kubeconfig outside a pod', async () => {
     const run = await runOperator(['--leader-elect=false', '--metrics-bind-address=0'], { KUBECONFIG: '' });
     expect(run.code).toBe(2);

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { Watch } from '@kubernetes/client-node';
 import { ConfigError, HelpRequested, listenProblem, loadConfig, loadKubeConfig } from './config.ts';
 import {
+  apiServerReviews,
   Controller,
   createMetricsRegistry,
   EventRecorder,
@@ -13,6 +14,9 @@ import {
   leaderIdentity,
   leaseLock,
   Manager,
+  type MetricsSecurity,
+  metricsTls,
+  ScrapeAuthorizer,
   startHealthServer,
   startMetricsServer,
 } from './controller/index.ts';
@@ -93,6 +97,14 @@ async function run(argv: string[]): Promise<void> {
   });
 
   const { metricsBindAddress: metricsAddress, healthProbeBindAddress: healthAddress } = config;
+  // Unreadable certificate files stop the start, naming --metrics-cert-dir.
+  const metricsSecurity: MetricsSecurity | undefined =
+    metricsAddress && config.metricsSecure
+      ? {
+          tls: await metricsTls(config.metricsCertDir).catch(exitForStartError),
+          authorizer: new ScrapeAuthorizer(apiServerReviews(client)),
+        }
+      : undefined;
   const { enabled: leaderElection, leaseNamespace, leaseName, ...leaseTiming } = config.leaderElection;
   const manager = new Manager({
     log,
@@ -113,7 +125,7 @@ async function run(argv: string[]): Promise<void> {
     metricsServer:
       metricsAddress &&
       (() =>
-        startMetricsServer(metricsAddress, registry, log).catch((err: unknown) => {
+        startMetricsServer(metricsAddress, registry, log, metricsSecurity).catch((err: unknown) => {
           throw listenProblem('metricsBindAddress', metricsAddress, err);
         })),
     healthServer:
@@ -128,7 +140,10 @@ async function run(argv: string[]): Promise<void> {
   // A bind address that cannot be listened on is a ConfigError (listenProblem).
   await manager.start().catch(exitForStartError);
   const namespaces = config.namespaces.length ? config.namespaces : 'all';
-  log.info({ namespaces, leaderElection }, 'hello-operator started');
+  log.info(
+    { namespaces, leaderElection, metricsSecure: metricsSecurity !== undefined },
+    'hello-operator started',
+  );
 }
 
 const [command, ...rest] = process.argv.slice(2);

@@ -28,7 +28,7 @@ import { tool } from './cluster/cli.ts';
 import { createNamespace, deleteNamespace, eventually, httpGet, kubeConfig } from './cluster/kube.ts';
 import { repoRoot } from './cluster/paths.ts';
 import { confinement } from './e2e/in-cluster-operator.ts';
-import { installCrd, kubectlFor } from './operator/operator-process.ts';
+import { httpsGet, installCrd, kubectlFor, scraperToken } from './operator/operator-process.ts';
 
 const kubeconfig = inject('kubeconfig');
 const core = kubeConfig(kubeconfig).makeApiClient(k8s.CoreV1Api);
@@ -115,7 +115,12 @@ describe('install.yaml', () => {
     // install.yaml as a user confining it would change it: namespace, cluster-scoped names, images,
     // the namespace to watch. Everything else is applied as shipped, the CRD included.
     const manager = `${opNs}-manager`;
-    clusterObjects.push(`clusterrole/${manager}`, `clusterrolebinding/${manager}`);
+    const metricsReader = `${opNs}-metrics-reader`;
+    clusterObjects.push(
+      `clusterrole/${manager}`,
+      `clusterrolebinding/${manager}`,
+      `clusterrole/${metricsReader}`,
+    );
     const docs = parseAllDocuments(readFileSync(join(repoRoot, INSTALL_PATH), 'utf8')).map(
       // biome-ignore lint/suspicious/noExplicitAny: objects of many kinds, edited field by field
       (d) => d.toJS() as any,
@@ -126,6 +131,7 @@ describe('install.yaml', () => {
       if (d.metadata.namespace) d.metadata.namespace = opNs;
       for (const s of d.subjects ?? []) s.namespace = opNs;
       if (d.metadata.name === 'hello-operator-manager') d.metadata.name = manager;
+      if (d.metadata.name === 'hello-operator-metrics-reader') d.metadata.name = metricsReader;
       if (d.roleRef?.name === 'hello-operator-manager') d.roleRef.name = manager;
       if (d.kind === 'Deployment') {
         const c = d.spec.template.spec.containers[0];
@@ -160,6 +166,7 @@ describe('the kustomize base', () => {
     clusterObjects.push(
       `clusterrole/${opNs}-hello-operator-manager`,
       `clusterrolebinding/${opNs}-hello-operator-manager`,
+      `clusterrole/${opNs}-hello-operator-metrics-reader`,
     );
     // An overlay as a user writes one, in a folder of its own that refers to deploy/.
     dir = mkdtempSync(join(tmpdir(), 'hello-overlay-'));
@@ -221,7 +228,7 @@ describe('the Helm chart', () => {
   });
   afterAll(async () => {
     if (installed) await tool(kubeconfig, 'helm', ['uninstall', release, '--namespace', opNs, '--wait']);
-    await cleanUp(appNs, opNs, []);
+    await cleanUp(appNs, opNs, [`clusterrolebinding/${release}-scraper`]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -273,6 +280,14 @@ describe('the Helm chart', () => {
         .filter(Boolean)
         .sort();
     const oldOperators = await operatorPods();
+    // /metrics answers only tokens allowed to get it: a ServiceAccount bound to the release's
+    // metrics-reader ClusterRole, as a Prometheus would be (made before the load starts: kubectlFor blocks).
+    const token = scraperToken(
+      kubectlFor(kubeconfig),
+      opNs,
+      `${release}-scraper`,
+      `${fullname}-metrics-reader`,
+    );
 
     // A steady trickle of requests through the Service for the whole upgrade.
     let stop = false;
@@ -309,11 +324,10 @@ describe('the Helm chart', () => {
         ).trim();
         const pod = newOperators.find((p) => holder !== '' && p.endsWith(`/${holder.split('_')[0]}`));
         if (!pod) return undefined;
-        const metrics = await kubectl([
-          'get',
-          '--raw',
-          `/api/v1/namespaces/${opNs}/pods/${pod.split('/')[1]}:8080/proxy/metrics`,
-        ]);
+        // Straight to the pod (pod IPs are routed on the real node): the API server's pod proxy
+        // would not pass a bearer token on.
+        const ip = (await kubectl(['get', '-n', opNs, pod, '-o', 'jsonpath={.status.podIP}'])).trim();
+        const { body: metrics } = await httpsGet(`https://${ip}:8080/metrics`, token);
         const reconciled =
           /^controller_runtime_reconcile_total\{[^}]*result="success"[^}]*\} ([1-9]\d*)$/m.test(metrics);
         return reconciled ? pod : undefined;

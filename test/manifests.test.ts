@@ -76,8 +76,10 @@ const valueSets: { name: string; args: string[]; release?: string }[] = [
   { name: 'default values', args: ['--include-crds'] },
   {
     // A development install: kube-score rightly wants two replicas behind a Service, so no Service.
-    name: 'one replica, no leader election, no metrics Service, watched namespaces, debug logs, own workload image',
+    name: 'one replica, no leader election, plain-HTTP metrics without a Service, watched namespaces, debug logs, own workload image',
     args: [
+      '--set',
+      'metrics.secure=false',
       '--set',
       'replicaCount=1',
       '--set',
@@ -198,6 +200,7 @@ describe('the Helm chart', () => {
     expect(objects.map(keyOf).sort()).toEqual(
       [
         'ClusterRole/acme-hello-operator-manager',
+        'ClusterRole/acme-hello-operator-metrics-reader',
         'ClusterRoleBinding/acme-hello-operator-manager',
         'Deployment/acme-hello-operator',
         'NetworkPolicy/acme-hello-operator',

@@ -1,9 +1,11 @@
 // Monitoring for real, on the real node: prometheus-operator and Prometheus (test/cluster/monitoring.sh,
 // built from Go modules) scrape the operator, installed in-cluster from the kustomize base with
-// deploy/monitoring's ServiceMonitor, and every pod of a HelloService with spec.monitoring.enabled
-// through the ServiceMonitor the operator creates. The alerts are loaded from deploy/monitoring
-// (HelloServiceNotReady with `for` shortened) and one fires for a HelloService whose image does not
-// exist; every dashboard query parses in Prometheus and names only metrics it has.
+// deploy/monitoring's ServiceMonitor (HTTPS with Prometheus's own token: refused with 403 until that
+// ServiceAccount is bound to the shipped metrics-reader ClusterRole, then up), and every pod of a
+// HelloService with spec.monitoring.enabled through the ServiceMonitor the operator creates. The
+// alerts are loaded from deploy/monitoring (HelloServiceNotReady with `for` shortened) and one fires
+// for a HelloService whose image does not exist; every dashboard query parses in Prometheus and
+// names only metrics it has.
 //
 // The operator is confined: its own namespace and name prefix, watching only this test's namespace.
 // Prometheus reads ServiceMonitors and rules only from namespaces labelled for this run. Without the
@@ -36,6 +38,7 @@ const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
 
 type PromResult = { metric: Record<string, string>; value: [number, string] };
 type PromAlert = { labels: Record<string, string>; state: string };
+type PromTarget = { labels: Record<string, string>; health: string; lastError: string };
 
 describe('monitoring on a real cluster', () => {
   const adminPath = inject('kubeconfig');
@@ -73,6 +76,7 @@ describe('monitoring on a real cluster', () => {
   }, 300_000);
 
   afterAll(async () => {
+    kubectl(['delete', 'clusterrolebinding', `obs-prometheus-metrics-${suffix}`, '--ignore-not-found']);
     operator?.uninstall();
     await runScript('monitoring.sh', ['down', monNs, ...(crdsBefore ? [] : ['--crds'])], {
       KUBECONFIG: adminPath,
@@ -137,6 +141,31 @@ describe('monitoring on a real cluster', () => {
 
   it('Prometheus scrapes the operator and every pod of a monitored HelloService: up == 1', async () => {
     expect(prometheus).not.toBe('');
+    if (!operator) throw new Error('the operator was not installed');
+    // /metrics is HTTPS and answers only tokens allowed to get it: the ServiceMonitor sends
+    // Prometheus's own ServiceAccount token, refused until that account is bound to metrics-reader.
+    const operatorTarget = async () => {
+      const { activeTargets } = await api<{ activeTargets: PromTarget[] }>('/api/v1/targets?state=active');
+      return activeTargets.find((t) => t.labels.job === 'hello-operator' && t.labels.namespace === opNs);
+    };
+    const refused = await eventually(
+      'the operator target refused with 403',
+      async () => {
+        const t = await operatorTarget();
+        if (t?.health === 'down' && /403/.test(t.lastError)) return t;
+        throw new Error(JSON.stringify(t));
+      },
+      300_000,
+      3000,
+    );
+    expect(refused.lastError).toMatch(/403/);
+    must(kubectl, [
+      'create',
+      'clusterrolebinding',
+      `obs-prometheus-metrics-${suffix}`,
+      `--clusterrole=${operator.metricsReaderRole}`,
+      `--serviceaccount=${monNs}:prometheus`,
+    ]);
     const pods = (name: string) =>
       (
         JSON.parse(

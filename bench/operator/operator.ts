@@ -49,6 +49,8 @@ export async function startOperator(
     'run',
     `--kubeconfig=${kubeconfig}`,
     '--metrics-bind-address=127.0.0.1:0',
+    // Scraped over plain HTTP, as a local run (the reviews of a secure scrape are not what it measures).
+    '--metrics-secure=false',
     '--health-probe-bind-address=127.0.0.1:0',
     '--leader-elect=false',
     ...extraArgs,

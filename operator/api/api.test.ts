@@ -120,6 +120,17 @@ describe('validateHelloService accepts', () => {
     ],
     ['a memory /tmp at the memory limit', { message: 'hi', tmp: { medium: 'Memory', sizeLimit: '128Mi' } }],
     ['requests equal to limits', { message: 'hi', resources: { requests: { cpu: '0.5', memory: '128Mi' } } }],
+    // Found by the differential test: the API server's trim() (Go's) keeps the byte-order mark...
+    ['a message of a byte-order mark', { message: '\ufeff' }],
+    // ...and its quantities round up to a nano-unit, and cap binary ones at 2^63-1.
+    [
+      'a request above its limit only below a nano-unit',
+      { message: 'hi', resources: { requests: { cpu: '0.0000000002' }, limits: { cpu: '1n' } } },
+    ],
+    [
+      'a request above its limit only past 2^63-1 with a binary suffix',
+      { message: 'hi', resources: { requests: { memory: '9Ei' }, limits: { memory: '8Ei' } } },
+    ],
     [
       'network peers of each kind',
       {
@@ -241,6 +252,12 @@ describe('parseQuantity', () => {
     ['1G', 1e9],
     ['1E', 1e18],
     ['1e3', 1000],
+    ['.5', 0.5],
+    ['1.', 1],
+    ['1n', 1e-9],
+    ['0.0000000001', 1e-9],
+    ['9Ei', 2 ** 63 - 1],
+    ['1e100', undefined],
     ['lots', undefined],
     ['-1', undefined],
   ])('%s → %s', (text, value) => {

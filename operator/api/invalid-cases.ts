@@ -180,6 +180,92 @@ export const invalidCases: InvalidCase[] = [
     path: 'spec.networkPolicy.from[0].ipBlock.except[0]',
     message: 'except[] must be IP ranges in CIDR notation',
   },
+  // Found by the differential test (test/fake/differential.test.ts) where validate.ts and the API
+  // server disagreed, or where both accepted a spec whose children the API server refused.
+  {
+    name: 'message of white space as Go sees it (NEL), which String.trim() keeps',
+    spec: { message: ' \u0085\u202f' },
+    path: 'spec.message',
+    message: 'white space',
+  },
+  {
+    name: 'image ending in a no-break space',
+    spec: { message, image: 'hello\u00a0' },
+    path: 'spec.image',
+    message: 'should match',
+  },
+  {
+    name: 'image with a vertical tab',
+    spec: { message, image: 'a\vb' },
+    path: 'spec.image',
+    message: 'should match',
+  },
+  {
+    name: 'ingress path that the Ingress refuses',
+    spec: { message, ingress: { host: 'hello.example.com', path: '/a//b' } },
+    path: 'spec.ingress.path',
+    message: 'ingress.path must not contain',
+  },
+  {
+    name: 'ingress path with a no-break space',
+    spec: { message, ingress: { host: 'hello.example.com', path: '/a\u00a0b' } },
+    path: 'spec.ingress.path',
+    message: 'should match',
+  },
+  {
+    name: 'ingress annotation key that is no key',
+    spec: { message, ingress: { host: 'hello.example.com', annotations: { 'a b': 'x' } } },
+    path: 'spec.ingress.annotations',
+    message: 'ingress.annotations keys must be label keys',
+  },
+  {
+    name: 'ServiceMonitor label key that is no key',
+    spec: { message, monitoring: { enabled: true, labels: { '-team': 'web' } } },
+    path: 'spec.monitoring.labels',
+    message: 'monitoring.labels keys must be label keys',
+  },
+  {
+    name: 'ServiceMonitor label value that is no label value',
+    spec: { message, monitoring: { enabled: true, labels: { team: 'web team' } } },
+    path: 'spec.monitoring.labels.team',
+    message: 'should match',
+  },
+  {
+    name: 'pod selector label key that is no key',
+    spec: { message, networkPolicy: { from: [{ podSelector: { matchLabels: { 'a/b/c': 'x' } } }] } },
+    path: 'spec.networkPolicy.from[0].podSelector.matchLabels',
+    message: 'matchLabels keys must be label keys',
+  },
+  {
+    name: 'CIDR with a zone',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: 'fe80::1%eth0/64' } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.cidr',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
+    name: 'IPv4-mapped IPv6 CIDR',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '::ffff:10.0.0.0/104' } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.cidr',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
+    name: 'CPU request one above a limit of 10^18 (equal as floating point)',
+    spec: { message, resources: { requests: { cpu: '1000000000000000001' }, limits: { cpu: '1e18' } } },
+    path: 'spec.resources.requests.cpu',
+    message: 'resources.requests.cpu must not be greater than resources.limits.cpu',
+  },
+  {
+    name: 'quantity with a three-digit exponent (the API server computes it digit by digit)',
+    spec: { message, resources: { limits: { cpu: '1e100' } } },
+    path: 'spec.resources.limits.cpu',
+    message: 'should match',
+  },
+  {
+    name: 'ServiceMonitor interval with a unit twice',
+    spec: { message, monitoring: { enabled: true, interval: '1h1h' } },
+    path: 'spec.monitoring.interval',
+    message: 'should match',
+  },
   {
     name: 'progress deadline too short',
     spec: { message, rollout: { progressDeadlineSeconds: 5 } },

@@ -72,6 +72,32 @@ export const DNS_SUBDOMAIN_PATTERN = `^${DNS_LABEL}([.]${DNS_LABEL})*$`;
 export const HOST_PATTERN = `^([*][.])?${DNS_LABEL}([.]${DNS_LABEL})*$`;
 const matches = (pattern: string) => (s: string) => new RegExp(pattern).test(s);
 
+/**
+ * White space as Go's unicode.IsSpace sees it, which is what CEL's trim() and the API server's own
+ * checks (an image's leading or trailing space) use, as literal characters for a regex class. Not
+ * `\s`: RE2 (the API server's patterns) reads it as ASCII space without the vertical tab,
+ * JavaScript as every Unicode space and the byte-order mark.
+ */
+const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+const ONLY_GO_SPACE = new RegExp(`^[${GO_SPACE}]*$`, 'u');
+export const NO_SPACE_PATTERN = `^[^${GO_SPACE}]+$`;
+
+// A label (or annotation) key, as metav1 validates it: an optional DNS-subdomain prefix of at most
+// 253 characters and "/", then a name of at most 63 alphanumerics, "-", "_", "." starting and
+// ending alphanumeric. A label value: empty, or such a name.
+const QUALIFIED_NAME = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+export const LABEL_KEY_PATTERN = `^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${QUALIFIED_NAME}$`;
+const LONG_PREFIX = '^[^/]{254,}/';
+export const LABEL_VALUE_PATTERN = `^(${QUALIFIED_NAME})?$`;
+const isKey = (key: string) => matches(LABEL_KEY_PATTERN)(key) && !matches(LONG_PREFIX)(key);
+/** The CEL rule and its twin for a map whose keys must be label or annotation keys. */
+const keyRule = (what: string) =>
+  rule<Record<string, string>>({
+    rule: `self.all(k, k.matches('${LABEL_KEY_PATTERN}') && !k.matches('${LONG_PREFIX}'))`,
+    message: `${what} keys must be label keys: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+    check: (self) => Object.keys(self).every(isKey),
+  });
+
 const quantity = (description: string, dflt: string): SchemaNode => ({
   type: 'string',
   description: `${description} A Kubernetes quantity. Default ${dflt}.`,
@@ -80,11 +106,17 @@ const quantity = (description: string, dflt: string): SchemaNode => ({
   default: dflt,
 });
 
-const labelMap = (description: string): SchemaNode => ({
+const labelMap = (description: string, what: string): SchemaNode => ({
   type: 'object',
   description,
   maxProperties: 16,
-  additionalProperties: { type: 'string', description: 'A label value.', maxLength: 63 },
+  additionalProperties: {
+    type: 'string',
+    description: 'A label value.',
+    maxLength: 63,
+    pattern: LABEL_VALUE_PATTERN,
+  },
+  rules: [keyRule(what)],
 });
 
 const selector = (description: string): SchemaNode => ({
@@ -95,6 +127,7 @@ const selector = (description: string): SchemaNode => ({
   properties: {
     matchLabels: labelMap(
       'Labels the selected objects carry, all of them. An empty or absent map selects every object.',
+      'matchLabels',
     ),
   },
 });
@@ -261,7 +294,18 @@ const ingress: SchemaNode = {
       description: 'The URL path prefix routed to the service. Starts with "/". Default "/".',
       maxLength: 256,
       default: '/',
-      pattern: '^/[^\\s]*$',
+      pattern: `^/[^${GO_SPACE}]*$`,
+      rules: [
+        // The Ingress's own check of a Prefix path (networking validation's invalid sequences).
+        rule<string>({
+          rule: "!['//', '/./', '/../', '%2f', '%2F'].exists(s, self.contains(s)) && !self.endsWith('/..') && !self.endsWith('/.')",
+          message: 'ingress.path must not contain "//", "/./", "/../" or "%2f", nor end with "/." or "/.."',
+          check: (self) =>
+            !['//', '/./', '/../', '%2f', '%2F'].some((s) => self.includes(s)) &&
+            !self.endsWith('/..') &&
+            !self.endsWith('/.'),
+        }),
+      ],
     },
     tls: {
       type: 'object',
@@ -291,6 +335,7 @@ const ingress: SchemaNode = {
         '(for example cert-manager.io/cluster-issuer).',
       maxProperties: 32,
       additionalProperties: { type: 'string', description: 'An annotation value.', maxLength: 4096 },
+      rules: [keyRule('ingress.annotations')],
     },
   },
 };
@@ -455,8 +500,13 @@ const networkPolicy: SchemaNode = {
   },
 };
 
-/** A Prometheus duration, as the ServiceMonitor's endpoint interval takes it (e.g. 30s, 1m30s). */
-export const PROMETHEUS_DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d|w|y))+$';
+/**
+ * A Prometheus duration, as the ServiceMonitor's endpoint interval takes it (e.g. 30s, 1m30s):
+ * prometheus-operator's own pattern, each unit at most once and from the largest down ("1h1h" and
+ * "30s1m" are refused by the ServiceMonitor; found by the differential test).
+ */
+export const PROMETHEUS_DURATION_PATTERN =
+  '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$';
 
 const monitoring: SchemaNode = {
   type: 'object',
@@ -476,6 +526,7 @@ const monitoring: SchemaNode = {
     interval: {
       type: 'string',
       description: 'How often Prometheus scrapes each pod, a Prometheus duration. Default 30s.',
+      minLength: 1,
       maxLength: 32,
       pattern: PROMETHEUS_DURATION_PATTERN,
       default: '30s',
@@ -483,6 +534,7 @@ const monitoring: SchemaNode = {
     labels: labelMap(
       'Labels added to the ServiceMonitor, for a Prometheus whose serviceMonitorSelector asks for them ' +
         '(with kube-prometheus-stack: release: <its release name>).',
+      'monitoring.labels',
     ),
   },
 };
@@ -536,7 +588,8 @@ export const specSchema: SchemaNode = {
         rule<string>({
           rule: "self.trim() != ''",
           message: 'message must contain at least one character that is not white space',
-          check: (self) => self.trim() !== '',
+          // Not String.trim(): CEL's trim() is Go's (it trims NEL, and keeps the byte-order mark).
+          check: (self) => !ONLY_GO_SPACE.test(self),
         }),
       ],
     },
@@ -547,7 +600,8 @@ export const specSchema: SchemaNode = {
         'to pin a version or use a mirror.',
       minLength: 1,
       maxLength: 512,
-      pattern: '^[^\\s]+$',
+      // No white space, as Go sees it: a Deployment refuses an image with any at either end.
+      pattern: NO_SPACE_PATTERN,
     },
     replicas: {
       type: 'integer',
@@ -761,10 +815,19 @@ export const statusSchema: SchemaNode = {
   },
 };
 
-/** True for an IPv4 or IPv6 range in CIDR notation, as the CEL isCIDR() accepts it. */
+/**
+ * True for an IPv4 or IPv6 range in CIDR notation, as the CEL isCIDR() accepts it (Go's
+ * netip.ParsePrefix, less IPv4-mapped IPv6 addresses): Node's isIP also takes a zone (`%eth0`).
+ */
 function isCidr(text: string): boolean {
   const [address = '', prefix, ...rest] = text.split('/');
   const family = isIP(address);
   if (family === 0 || prefix === undefined || rest.length > 0 || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  if (address.includes('%')) return false;
+  if (
+    family === 6 &&
+    /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(new URL(`http://[${address}]/`).hostname.slice(1, -1))
+  )
+    return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }

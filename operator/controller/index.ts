@@ -27,5 +27,7 @@ export { controllerOwnerKey, keyOf, type ObjectRef, objectKey, parseKey } from '
 export { LeaderElector, type LeaseLock, leaderIdentity, leaseLock } from './leader-election.ts';
 export { Manager } from './manager.ts';
 export { createMetricsRegistry, RuntimeMetrics } from './metrics.ts';
+export { apiServerReviews, ScrapeAuthorizer } from './metrics-auth.ts';
+export { metricsTls } from './metrics-tls.ts';
 export { WorkQueue } from './queue.ts';
-export { startHealthServer, startMetricsServer } from './servers.ts';
+export { type MetricsSecurity, startHealthServer, startMetricsServer } from './servers.ts';

@@ -1,7 +1,10 @@
+import { request } from 'node:https';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthChecks, ping } from './health.ts';
 import { memoryLogger } from './log-testing.ts';
+import { ScrapeAuthorizer } from './metrics-auth.ts';
+import { selfSignedCertificate } from './metrics-tls.ts';
 import { type Listening, startHealthServer, startMetricsServer } from './servers.ts';
 
 const loopback = { host: '127.0.0.1', port: 0 };
@@ -43,6 +46,63 @@ describe('metrics server', () => {
     await get(server, '/metrics');
     await server.close();
     await expect(fetch(`http://127.0.0.1:${server.port}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('secure metrics server', () => {
+  /** GET over HTTPS, trusting only `ca` (so the served certificate is the one given). */
+  function httpsGet(port: number, ca: string, token?: string) {
+    return new Promise<{ status: number; body: string; challenge: string | undefined }>((resolve, reject) => {
+      const headers = token ? { authorization: `Bearer ${token}` } : {};
+      request({ host: '127.0.0.1', port, path: '/metrics', ca, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c) => (body += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            challenge: res.headers['www-authenticate'] as string | undefined,
+          }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('serves over HTTPS with its certificate, only to tokens allowed to get /metrics', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'hello_test_total', help: 'test', registers: [registry] }).inc();
+    const tls = await selfSignedCertificate(['127.0.0.1']);
+    const authorizer = new ScrapeAuthorizer({
+      authenticate: async (token) => (token === 'nobody' ? undefined : { username: token }),
+      authorize: async (user) => user.username === 'reader',
+    });
+    const server = await startMetricsServer(loopback, registry, undefined, { tls, authorizer });
+    open.push(server);
+
+    expect(await httpsGet(server.port, tls.cert)).toMatchObject({ status: 401, challenge: 'Bearer' });
+    expect((await httpsGet(server.port, tls.cert, 'nobody')).status).toBe(401);
+    expect((await httpsGet(server.port, tls.cert, 'someone')).status).toBe(403);
+    const ok = await httpsGet(server.port, tls.cert, 'reader');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain('hello_test_total 1');
+    // Plain HTTP is not answered on the HTTPS port.
+    await expect(fetch(`http://127.0.0.1:${server.port}/metrics`)).rejects.toThrow();
+  });
+
+  it('answers 500 when the API server cannot review the token', async () => {
+    const tls = await selfSignedCertificate(['127.0.0.1']);
+    const authorizer = new ScrapeAuthorizer({
+      authenticate: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+      authorize: async () => true,
+    });
+    const { log } = memoryLogger();
+    const server = await startMetricsServer(loopback, new Registry(), log, { tls, authorizer });
+    open.push(server);
+    expect((await httpsGet(server.port, tls.cert, 'reader')).status).toBe(500);
   });
 });
 

@@ -1,12 +1,16 @@
 // The operator's two HTTP servers, each on its own address as kubebuilder sets them up:
-// Prometheus metrics, and the kubelet's liveness/readiness probes.
+// Prometheus metrics (HTTPS with authenticated scrapes unless --metrics-secure=false), and the
+// kubelet's liveness/readiness probes (plain HTTP, as the kubelet probes them).
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type BindAddress, formatBindAddress } from '../config.ts';
 import type { HealthChecks } from './health.ts';
+import type { ScrapeAuthorizer } from './metrics-auth.ts';
+import type { TlsPair } from './metrics-tls.ts';
 
 export type Listening = {
   /** The address actually bound, with the port the OS chose for port 0, e.g. `127.0.0.1:41234`. */
@@ -22,8 +26,14 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-async function serve(name: string, addr: BindAddress, handler: Handler, log?: Logger): Promise<Listening> {
-  const server: Server = createServer((req, res) => {
+async function serve(
+  name: string,
+  addr: BindAddress,
+  handler: Handler,
+  log?: Logger,
+  tls?: TlsPair,
+): Promise<Listening> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       send(res, 405, 'method not allowed\n');
@@ -35,7 +45,8 @@ async function serve(name: string, addr: BindAddress, handler: Handler, log?: Lo
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
   server.listen({ host: addr.host, port: addr.port });
   await once(server, 'listening');
   const info = server.address() as AddressInfo;
@@ -53,16 +64,37 @@ async function serve(name: string, addr: BindAddress, handler: Handler, log?: Lo
   };
 }
 
-/** `/metrics` in the Prometheus text format. */
-export function startMetricsServer(addr: BindAddress, registry: Registry, log?: Logger): Promise<Listening> {
+/** What --metrics-secure adds: HTTPS, and a verdict on each request's bearer token. */
+export type MetricsSecurity = { tls: TlsPair; authorizer: ScrapeAuthorizer };
+
+/**
+ * `/metrics` in the Prometheus text format; with `security`, over HTTPS and only to bearer tokens
+ * allowed to get `/metrics` (401 without a known token, 403 without the right).
+ */
+export function startMetricsServer(
+  addr: BindAddress,
+  registry: Registry,
+  log?: Logger,
+  security?: MetricsSecurity,
+): Promise<Listening> {
   return serve(
     'metrics',
     addr,
-    async (_req, res, url) => {
+    async (req, res, url) => {
       if (url.pathname !== '/metrics') return send(res, 404, 'not found\n');
+      if (security) {
+        // A review that failed (API server unreachable) throws: 500, logged by serve.
+        const verdict = await security.authorizer.check(req.headers.authorization, url.pathname);
+        if (verdict.status !== 200) {
+          log?.debug({ status: verdict.status, reason: verdict.reason }, 'metrics scrape refused');
+          if (verdict.status === 401) res.setHeader('www-authenticate', 'Bearer');
+          return send(res, verdict.status, `${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\n`);
+        }
+      }
       send(res, 200, await registry.metrics(), registry.contentType);
     },
     log,
+    security?.tls,
   );
 }
 

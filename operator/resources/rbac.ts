@@ -86,6 +86,19 @@ function managerRules(): CommentedRule[] {
       resources: ['events'],
       verbs: ['create', 'patch'],
     },
+    {
+      comment:
+        'Scrapes of /metrics are authenticated and authorised by the API server (--metrics-secure, controller/metrics-auth.ts).',
+      apiGroups: ['authentication.k8s.io'],
+      resources: ['tokenreviews'],
+      verbs: ['create'],
+    },
+    {
+      comment: '',
+      apiGroups: ['authorization.k8s.io'],
+      resources: ['subjectaccessreviews'],
+      verbs: ['create'],
+    },
   ];
 }
 

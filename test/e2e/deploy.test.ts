@@ -19,6 +19,7 @@ describe('deploy/, the kustomize base', () => {
   it('holds everything an install needs, in hello-operator-system', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ClusterRole/hello-operator-manager',
+      'ClusterRole/hello-operator-metrics-reader',
       'ClusterRoleBinding/hello-operator-manager',
       'CustomResourceDefinition/helloservices.hello.operators.dev',
       'Deployment/hello-operator',
@@ -45,6 +46,7 @@ describe('deploy/, the kustomize base', () => {
     expect(d?.spec?.replicas).toBe(2);
     expect(c.image).toMatch(/^ghcr\.io\/hello-operator\/hello-operator:\d+\.\d+\.\d+$/);
     expect(c.args).toContain('--leader-elect=true');
+    expect(c.args).toContain('--metrics-secure=true');
     expect(c.env).toContainEqual({
       name: 'POD_NAMESPACE',
       valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },

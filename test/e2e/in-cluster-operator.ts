@@ -19,6 +19,8 @@ export type InClusterOperator = {
   ns: string;
   deployment: string;
   metricsService: string;
+  /** Its ClusterRole granting `get` on /metrics (deploy/rbac/metrics_reader_role.yaml), bound to nobody. */
+  metricsReaderRole: string;
   /** The Lease the replicas elect a leader with. */
   leaseName: string;
   /** The operator's pods, Ready or not, oldest first. */
@@ -122,6 +124,7 @@ export function installInCluster(
     ns,
     deployment,
     metricsService: `${prefix}hello-operator-metrics`,
+    metricsReaderRole: `${prefix}hello-operator-metrics-reader`,
     leaseName,
     pods: () =>
       (
@@ -153,6 +156,7 @@ export function installInCluster(
         `${prefix}hello-operator-manager`,
         '--ignore-not-found',
       ]);
+      kubectl(['delete', 'clusterrole', `${prefix}hello-operator-metrics-reader`, '--ignore-not-found']);
     },
   };
 }

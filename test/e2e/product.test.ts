@@ -65,6 +65,7 @@ describe('the whole product on a real node', () => {
   });
 
   afterAll(() => {
+    kubectl(['delete', 'clusterrolebinding', `scrape-${suffix}`, '--ignore-not-found']);
     op?.uninstall();
   });
 
@@ -306,13 +307,28 @@ describe('the whole product on a real node', () => {
   });
 
   it("6. the operator's metrics, scraped from a pod through the metrics Service, show reconciles, durations and API writes", async () => {
-    const url = `http://${op.metricsService}.${op.opNs}.svc:8080/metrics`;
+    const url = `https://${op.metricsService}.${op.opNs}.svc:8080/metrics`;
+    // As Prometheus scrapes it: over HTTPS (a self-signed certificate, not verified) with the pod's
+    // own ServiceAccount token, that account bound to the shipped metrics-reader ClusterRole.
+    const scraper = `scrape-${suffix}`;
+    must(kubectl, ['-n', op.opNs, 'create', 'serviceaccount', scraper]);
+    must(kubectl, [
+      'create',
+      'clusterrolebinding',
+      scraper,
+      `--clusterrole=${op.metricsReaderRole}`,
+      `--serviceaccount=${op.opNs}:${scraper}`,
+    ]);
     // The Service balances over both replicas; the standby has reconciled nothing: ask until the
     // leader answers (each try reaches either one at random).
     // A new connection per try (agent: false): kube-proxy picks a backend per connection.
     const script = [
-      "import { get } from 'node:http';",
-      'const scrape = () => new Promise((ok, fail) => get(process.argv[1], { agent: false }, (res) => {',
+      "import { get } from 'node:https';",
+      "import { readFileSync } from 'node:fs';",
+      "const token = readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/token', 'utf8');",
+      "const options = { agent: false, rejectUnauthorized: false, headers: { authorization: 'Bearer ' + token } };",
+      'const scrape = () => new Promise((ok, fail) => get(process.argv[1], options, (res) => {',
+      "  if (res.statusCode !== 200) { console.log('status', res.statusCode); process.exit(1); }",
       "  let t = ''; res.setEncoding('utf8').on('data', (c) => (t += c)).on('end', () => ok(t));",
       "}).on('error', fail));",
       'for (let i = 0; i < 40; i++) {',
@@ -331,7 +347,7 @@ describe('the whole product on a real node', () => {
         metadata: { name: pod, labels: { 'hello-operator.test': 'true' } },
         spec: {
           restartPolicy: 'Never',
-          automountServiceAccountToken: false,
+          serviceAccountName: scraper,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,

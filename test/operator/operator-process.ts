@@ -4,6 +4,7 @@
 // and a /metrics scraper.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
@@ -199,6 +200,8 @@ export async function startOperator(
       `--kubeconfig=${kubeconfig}`,
       '--metrics-bind-address=127.0.0.1:0',
       '--health-probe-bind-address=127.0.0.1:0',
+      // Plain HTTP, as for any local run; `args` may turn it back on (test/fake/metrics-auth.test.ts).
+      '--metrics-secure=false',
       ...args,
     ],
     { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -238,7 +241,62 @@ export async function startOperator(
   };
 }
 
-/** One scrape of /metrics as `name{labels} value` → value. */
+/**
+ * A bearer token of ServiceAccount `name` in `namespace` (made if missing), as a scraper of a secure
+ * /metrics sends it; with `readerRole`, the ServiceAccount is first bound to that ClusterRole (the
+ * shipped metrics-reader) by a ClusterRoleBinding of the same name as the ServiceAccount, which the
+ * caller deletes.
+ */
+export function scraperToken(kubectl: Kubectl, namespace: string, name: string, readerRole?: string): string {
+  must(
+    kubectl,
+    ['apply', '-n', namespace, '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }),
+  );
+  if (readerRole) {
+    must(kubectl, [
+      'create',
+      'clusterrolebinding',
+      name,
+      `--clusterrole=${readerRole}`,
+      `--serviceaccount=${namespace}:${name}`,
+    ]);
+  }
+  return must(kubectl, ['create', 'token', name, '-n', namespace, '--duration=1h']).trim();
+}
+
+/**
+ * GET `url` over HTTPS with `token` (if any) as the bearer token, as Prometheus scrapes a secure
+ * /metrics: the operator's certificate is self-signed, so it is not verified (insecureSkipVerify).
+ */
+export function httpsGet(url: string, token?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    request(url, { headers, rejectUnauthorized: false, agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('timeout', function (this: { destroy(err: Error): void }) {
+        this.destroy(new Error(`GET ${url}: no answer within 10 s`));
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** The Prometheus text format as `name{labels} value` → value. */
+export function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** One scrape of a plain-HTTP /metrics (an operator run with --metrics-secure=false). */
 export async function scrape(address: string): Promise<Map<string, number>> {
   let text: string;
   try {
@@ -247,13 +305,7 @@ export async function scrape(address: string): Promise<Map<string, number>> {
     // A keep-alive connection the server closed just as we reused it: once more, on a new one.
     text = await (await fetch(`http://${address}/metrics`)).text();
   }
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
+  return parseMetrics(text);
 }
 
 /** Sum of every series of `name` whose labels include all of `labels`. */

@@ -53,5 +53,8 @@ describe('deploy/rbac', () => {
       'patch',
     ]);
     expect(verbsOn('', 'events').size).toBe(0);
+    // Reviews of the tokens that scrape /metrics (--metrics-secure).
+    expect([...verbsOn('authentication.k8s.io', 'tokenreviews')]).toEqual(['create']);
+    expect([...verbsOn('authorization.k8s.io', 'subjectaccessreviews')]).toEqual(['create']);
   });
 });
