@@ -2,11 +2,21 @@
 // Deployment asks for, and drains under load through the Ingress, with the PodDisruptionBudget the
 // operator makes. Only on the local cluster, which can add nodes (HELLO_KUBECONFIG: skipped).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addNodes, extraNodeNames, killNode, removeNodes, restartNode } from '../cluster/nodes.ts';
+import { type InClusterOperator, installInCluster } from '../e2e/in-cluster-operator.ts';
 import { failures, ingressLoad } from '../e2e/load.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
-import { eventually, helloService, kubectlBinary, must, type Obj, sleep } from './operator-process.ts';
+import {
+  eventually,
+  helloService,
+  kubectlBinary,
+  kubectlFor,
+  must,
+  type Obj,
+  sleep,
+} from './operator-process.ts';
 
 const NODES = 3;
 const CONTROL_PLANE = 'hello-node';
@@ -155,6 +165,93 @@ describe.skipIf(process.env.HELLO_KUBECONFIG !== undefined)('several real nodes'
         `${failed} of ${samples.length} requests failed\n`,
     );
     expect(samples.length).toBeGreaterThan(100);
+  });
+
+  it("the operator in the cluster: its replicas on different nodes; its leader's node lost, the standby takes over and applies a change once", async () => {
+    const kubectl = kubectlFor(adminPath);
+    kubectl(['cordon', CONTROL_PLANE]);
+    let op: InClusterOperator | undefined;
+    let lost: number | undefined;
+    try {
+      op = installInCluster(kubectl, `nodes-op`, randomBytes(3).toString('hex'));
+      kubectl(['uncordon', CONTROL_PLANE]);
+      const { ns, opNs } = op;
+      const pods = op.pods();
+      expect(pods).toHaveLength(2);
+      expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
+
+      must(
+        kubectl,
+        ['apply', '-n', ns, '-f', '-'],
+        JSON.stringify(helloService('led', { message: 'one', replicas: 1 })),
+      );
+      const readyWith = (message: string) =>
+        eventually(`led Ready with ${message}`, () => {
+          const hs = JSON.parse(must(kubectl, ['-n', ns, 'get', 'hs', 'led', '-o', 'json'])) as Obj;
+          const ok =
+            hs.status?.messagePreview === message &&
+            hs.status?.observedGeneration === hs.metadata.generation &&
+            (hs.status?.conditions ?? []).some(
+              (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+            );
+          return ok ? hs : undefined;
+        });
+      await readyWith('one');
+      const generation = () =>
+        Number(
+          must(kubectl, ['-n', ns, 'get', 'deployment', 'led', '-o', 'jsonpath={.metadata.generation}']),
+        );
+      const before = generation();
+      const lease = () =>
+        JSON.parse(must(kubectl, ['-n', opNs, 'get', 'lease', op?.leaseName ?? '', '-o', 'json'])) as {
+          spec: {
+            holderIdentity: string;
+            leaseDurationSeconds: number;
+            renewTime: string;
+            acquireTime: string;
+          };
+        };
+      const leader = op.leaderPod();
+      const leaderNode = pods.find((p) => p.metadata.name === leader)?.spec?.nodeName as string;
+      lost = Number(leaderNode.replace('hello-node-', ''));
+      const last = lease().spec;
+
+      killNode(lost);
+      // Until the node controller notices (50 s), the scheduler would still place pods there.
+      kubectl(['cordon', leaderNode]);
+      // A change made while the leader is gone: the standby must apply it, once.
+      must(kubectl, [
+        '-n',
+        ns,
+        'patch',
+        'hs',
+        'led',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { message: 'two' } }),
+      ]);
+      const taken = await eventually(
+        'the standby holding the Lease',
+        () => {
+          const now = lease().spec;
+          return now.holderIdentity !== last.holderIdentity ? now : undefined;
+        },
+        120_000,
+      );
+      // Server-side times: the standby takes over within the lease duration and two retry periods
+      // (2 s each) after the last renewal it saw, plus a second for the writes.
+      const takeoverS = (Date.parse(taken.acquireTime) - Date.parse(last.renewTime)) / 1000;
+      process.stdout.write(
+        `[nodes] leader's node lost: the standby took the Lease ${takeoverS.toFixed(1)} s after the last renewal\n`,
+      );
+      expect(takeoverS).toBeLessThanOrEqual(last.leaseDurationSeconds + 2 * 2 + 1);
+      await readyWith('two');
+      expect(generation()).toBe(before + 1);
+    } finally {
+      kubectl(['uncordon', CONTROL_PLANE]);
+      op?.uninstall();
+      if (lost !== undefined) restartNode(lost);
+    }
   });
 
   it('one replica: a drain of its node completes (the PDB never blocks it)', async () => {
