@@ -2,7 +2,8 @@
 // the controller makes: exactly those, no wildcards, no Secrets. `npm run generate` writes it as
 // - deploy/rbac/role.yaml: one ClusterRole with every rule, bound cluster-wide (watching all namespaces);
 // - for an operator confined to some namespaces (deploy/confined): a Role with the namespaced rules,
-//   bound in each watched namespace, and the ClusterRole cut down to the cluster-scoped reads.
+//   bound in each watched namespace, and the ClusterRole cut down to the cluster-scoped rules
+//   (IngressClass reads, TokenReview and SubjectAccessReview creates).
 // The chart's copies are generated from these files (deploy/install.ts).
 import { GROUP, PLURAL } from '../api/schema.ts';
 import { CHILD_KINDS, type ChildKind } from './children.ts';
@@ -12,7 +13,10 @@ const CONFINED_CLUSTER_ROLE_PATH = 'deploy/confined/operator/cluster_role_patch.
 const NAMESPACE_ROLE_PATH = 'deploy/confined/watched-namespace/role.yaml';
 
 export type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-/** clusterScoped: a rule on a cluster-scoped kind, which stays cluster-wide when the operator is confined. */
+/**
+ * clusterScoped: a rule on a cluster-scoped kind, which stays cluster-wide when the operator is
+ * confined: reads, and creates of review APIs, which persist nothing.
+ */
 type CommentedRule = PolicyRule & { comment: string; clusterScoped?: true };
 
 /** Server-side apply is a PATCH that creates a missing object; a name clash is read with get. */
@@ -92,12 +96,15 @@ function managerRules(): CommentedRule[] {
       apiGroups: ['authentication.k8s.io'],
       resources: ['tokenreviews'],
       verbs: ['create'],
+      // Cluster-scoped review APIs: a create persists nothing (the API server answers and forgets).
+      clusterScoped: true,
     },
     {
       comment: '',
       apiGroups: ['authorization.k8s.io'],
       resources: ['subjectaccessreviews'],
       verbs: ['create'],
+      clusterScoped: true,
     },
   ];
 }
@@ -147,7 +154,7 @@ function managerRoleYaml(): string {
 function confinedClusterRoleYaml(): string {
   return roleYaml(
     'ClusterRole',
-    'Confined to some namespaces, the operator keeps cluster-wide only its reads of cluster-scoped kinds.',
+    'Confined to some namespaces, the operator keeps cluster-wide only what is cluster-scoped: reads of IngressClasses, and the reviews that authenticate scrapes of its metrics (they persist nothing).',
     managerRules().filter((r) => r.clusterScoped),
   );
 }

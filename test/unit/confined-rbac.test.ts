@@ -1,5 +1,6 @@
 // Least privilege when confined (WATCH_NAMESPACES, the chart's watchNamespaces, deploy/confined):
-// nothing namespaced is granted cluster-wide, and each watched namespace gets a Role with exactly
+// nothing namespaced and no write is granted cluster-wide (but creates of the review APIs that
+// authenticate metrics scrapes, which persist nothing), and each watched namespace gets a Role with exactly
 // the namespaced rules of operator/resources/rbac.ts, bound to the operator's ServiceAccount.
 // Renders with the helm and kubectl that test/cluster/build.sh built (no cluster).
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { managerEnv, type Obj, objectsOf } from '../cluster/rendered.ts';
 /** The kinds the operator reads cluster-wide; every other kind it touches lives in a namespace. */
 const CLUSTER_SCOPED = ['ingressclasses'];
 const READ_VERBS = ['get', 'list', 'watch'];
+/** Review APIs it creates cluster-wide to authenticate metrics scrapes: a create persists nothing. */
+const REVIEWS = ['tokenreviews', 'subjectaccessreviews'];
 
 /** Sorted "group/resource verb" grants, to compare rule sets however they are grouped. */
 const grants = (rules: PolicyRule[]) =>
@@ -34,6 +37,10 @@ function expectConfined(objects: Obj[], namespaces: string[], account: string, h
   const clusterWide = clusterWideRules(objects);
   expect(clusterWide.length).toBeGreaterThan(0);
   for (const rule of clusterWide) {
+    if (rule.resources.every((r) => REVIEWS.includes(r))) {
+      expect(rule.verbs, JSON.stringify(rule)).toEqual(['create']);
+      continue;
+    }
     expect(
       rule.verbs.filter((v) => !READ_VERBS.includes(v)),
       JSON.stringify(rule),
@@ -43,6 +50,14 @@ function expectConfined(objects: Obj[], namespaces: string[], account: string, h
       JSON.stringify(rule),
     ).toEqual([]);
   }
+  // The reviews must be cluster-wide: a Role cannot grant a cluster-scoped kind, and without them
+  // every scrape of the operator's metrics would fail.
+  expect(grants(clusterWide)).toEqual(
+    expect.arrayContaining([
+      'authentication.k8s.io/tokenreviews create',
+      'authorization.k8s.io/subjectaccessreviews create',
+    ]),
+  );
   expect(managerEnv(objects).WATCH_NAMESPACES?.split(',').sort()).toEqual([...namespaces].sort());
 
   const managerRoles = objects.filter((o) => o.kind === 'Role' && o.metadata.name.endsWith('-manager'));
