@@ -22,8 +22,13 @@ describe('network safety of the real node', () => {
     expect(servers).toEqual(['nameserver 127.0.0.1']);
   });
 
-  it('refuses to forward pod traffic anywhere but the bridge', () => {
+  it("refuses to forward pod traffic anywhere but the nodes' bridges (cni0, and cni1… of the nodes beyond the first)", () => {
     const rules = execFileSync('iptables', ['-S', 'HELLO-NO-EGRESS'], { encoding: 'utf8' });
-    expect(rules).toMatch(/-A HELLO-NO-EGRESS -i cni0 ! -o cni0 -j REJECT/);
+    expect(rules).toMatch(/-A HELLO-NO-EGRESS -i cni\+ ! -o cni\+ -j REJECT/);
+    // Every forwarded packet passes it (kube-proxy's chains before it accept only its own marked and
+    // established traffic, to the pods).
+    expect(execFileSync('iptables', ['-S', 'FORWARD'], { encoding: 'utf8' })).toMatch(
+      /^-A FORWARD -j HELLO-NO-EGRESS$/m,
+    );
   });
 });

@@ -9,6 +9,7 @@ import { parseQuantity } from './quantity.ts';
 import {
   API_VERSION,
   DEFAULT_REPLICAS,
+  GO_SPACE_CLASS,
   KIND,
   MAX_MESSAGE_LENGTH,
   type SchemaNode,
@@ -101,6 +102,38 @@ describe('the CRD', () => {
 
   it('is the object crd() builds', () => {
     expect(doc).toEqual(crd());
+  });
+});
+
+describe('white space in patterns', () => {
+  it("GO_SPACE_CLASS is exactly Go's unicode.IsSpace, in escapes both RE2 and JavaScript read", () => {
+    // Go's unicode.IsSpace: the ASCII ones, NEL, NBSP, and Unicode's White_Space above U+00FF.
+    const go = new Set([
+      0x09,
+      0x0a,
+      0x0b,
+      0x0c,
+      0x0d,
+      0x20,
+      0x85,
+      0xa0,
+      0x1680,
+      0x2028,
+      0x2029,
+      0x202f,
+      0x205f,
+      0x3000,
+      ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),
+    ]);
+    const cls = new RegExp(`^[${GO_SPACE_CLASS}]$`, 'u');
+    const differ: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      if (cls.test(String.fromCodePoint(c)) !== go.has(c)) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
+    // Plain ASCII in the CRD: no YAML reader can fold or drop it.
+    expect(GO_SPACE_CLASS).toMatch(/^[\x21-\x7e]+$/);
   });
 });
 

@@ -80,7 +80,13 @@ const matches = (pattern: string) => (s: string) => new RegExp(pattern).test(s);
  */
 const GO_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
 const ONLY_GO_SPACE = new RegExp(`^[${GO_SPACE}]*$`, 'u');
-export const NO_SPACE_PATTERN = `^[^${GO_SPACE}]+$`;
+/**
+ * The same characters in a pattern's character class, as escapes that Go's RE2 (the API server's
+ * pattern) and JavaScript with the u flag (validate.ts) read alike. Not the characters themselves:
+ * kubectl's YAML reader drops or folds NEL, LS and PS, so the API server would get another pattern.
+ */
+export const GO_SPACE_CLASS = String.raw`\t\n\v\f\r\x85\p{Zs}\p{Zl}\p{Zp}`;
+export const NO_SPACE_PATTERN = `^[^${GO_SPACE_CLASS}]+$`;
 
 // A label (or annotation) key, as metav1 validates it: an optional DNS-subdomain prefix of at most
 // 253 characters and "/", then a name of at most 63 alphanumerics, "-", "_", "." starting and
@@ -294,7 +300,7 @@ const ingress: SchemaNode = {
       description: 'The URL path prefix routed to the service. Starts with "/". Default "/".',
       maxLength: 256,
       default: '/',
-      pattern: `^/[^${GO_SPACE}]*$`,
+      pattern: `^/[^${GO_SPACE_CLASS}]*$`,
       rules: [
         // The Ingress's own check of a Prefix path (networking validation's invalid sequences).
         rule<string>({

@@ -201,7 +201,8 @@ export async function startOperator(
       '--metrics-bind-address=127.0.0.1:0',
       '--health-probe-bind-address=127.0.0.1:0',
       // Plain HTTP, as for any local run; `args` may turn it back on (test/fake/metrics-auth.test.ts).
-      '--metrics-secure=false',
+      // An earlier release's source (test/operator/upgrade.test.ts) predates the flag and its HTTPS.
+      ...(root === repoRoot ? ['--metrics-secure=false'] : []),
       ...args,
     ],
     { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
