@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { failures, ingressLoad } from '../e2e/load.ts';
-import { parseServed } from '../e2e/message-rollout.ts';
+import { ingressLoad } from '../e2e/load.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import {
   eventually,
@@ -19,6 +18,7 @@ import {
   sleep,
   tempDir,
 } from './operator-process.ts';
+import { expectServedThroughout } from './served-throughout.ts';
 
 /** The last commit of the release before revisions (one mutable ConfigMap per HelloService). */
 const BEFORE_REVISIONS = 'f9126e7';
@@ -98,8 +98,6 @@ describe('upgrade from the release before revisions', () => {
       load.stop();
     }
     const samples = await load.samples;
-    expect(samples.length).toBeGreaterThan(100);
-    expect(failures(samples)).toEqual([]);
-    expect(samples.every((s) => parseServed(s.body)?.message === message)).toBe(true);
+    expectServedThroughout(samples, [message]);
   });
 });
