@@ -237,6 +237,12 @@ export const invalidCases: InvalidCase[] = [
     message: 'matchLabels keys must be label keys',
   },
   {
+    name: 'CIDR with a leading zero in the prefix length',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/08' } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.cidr',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
     name: 'CIDR with a zone',
     spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: 'fe80::1%eth0/64' } }] } },
     path: 'spec.networkPolicy.from[0].ipBlock.cidr',

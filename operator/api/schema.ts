@@ -1366,7 +1366,9 @@ export const statusSchema: SchemaNode = {
 function isCidr(text: string): boolean {
   const [address = '', prefix, ...rest] = text.split('/');
   const family = isIP(address);
-  if (family === 0 || prefix === undefined || rest.length > 0 || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  // No leading zero in the prefix length: netip.ParsePrefix refuses "/08" (found by the differential test).
+  if (family === 0 || prefix === undefined || rest.length > 0 || !/^(0|[1-9][0-9]{0,2})$/.test(prefix))
+    return false;
   if (address.includes('%')) return false;
   if (
     family === 6 &&
