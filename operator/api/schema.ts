@@ -1149,7 +1149,8 @@ export const specSchema: SchemaNode = {
       type: 'array',
       description:
         'How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over ' +
-        "nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods.",
+        "nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty " +
+        'list turns spreading off.',
       maxItems: 8,
       items: topologySpreadConstraint,
       rules: [

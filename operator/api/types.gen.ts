@@ -338,7 +338,7 @@ export interface HelloServiceSpec {
   affinity?: Affinity;
   /** The PriorityClass of the pods: which pods the scheduler places first, and evicts last. It must exist, or the pods are not created. Absent: the cluster default. */
   priorityClassName?: string;
-  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods. */
+  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty list turns spreading off. */
   topologySpreadConstraints?: TopologySpreadConstraint[];
   /** Labels added to the pods. The operator's own (app.kubernetes.io/name, instance, managed-by, part-of, hello.operators.dev/revision, pod-template-hash) cannot be set. */
   podLabels?: Record<string, string>;
@@ -642,7 +642,7 @@ export interface DefaultedHelloServiceSpec {
   affinity?: DefaultedAffinity;
   /** The PriorityClass of the pods: which pods the scheduler places first, and evicts last. It must exist, or the pods are not created. Absent: the cluster default. */
   priorityClassName?: string;
-  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods. */
+  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty list turns spreading off. */
   topologySpreadConstraints?: DefaultedTopologySpreadConstraint[];
   /** Labels added to the pods. The operator's own (app.kubernetes.io/name, instance, managed-by, part-of, hello.operators.dev/revision, pod-template-hash) cannot be set. */
   podLabels?: Record<string, string>;

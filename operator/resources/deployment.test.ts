@@ -381,6 +381,18 @@ describe('buildDeployment: placement, metadata, images and env (issue 20)', () =
     expect(pod(d).topologySpreadConstraints).toEqual([{ ...zone, labelSelector: d.spec?.selector }, other]);
   });
 
+  it('renders no empty list or map, which the API server would drop (and the drift check then re-apply)', () => {
+    const spec = pod(
+      buildDeployment(
+        hello({ topologySpreadConstraints: [], nodeSelector: {}, imagePullSecrets: [] }),
+        settings,
+      ),
+    );
+    expect(spec).not.toHaveProperty('topologySpreadConstraints');
+    expect(spec).not.toHaveProperty('nodeSelector');
+    expect(spec).not.toHaveProperty('imagePullSecrets');
+  });
+
   it('labels and annotates the pods, the operator’s labels and config hash kept', () => {
     const d = buildDeployment(
       hello({ podLabels: { team: 'payments' }, podAnnotations: { 'sidecar.istio.io/inject': 'true' } }),

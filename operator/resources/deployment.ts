@@ -124,8 +124,8 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
 }
 
 /**
- * spec.topologySpreadConstraints, each without a labelSelector given this HelloService's pods; or the
- * default: spread the pods over nodes, so that one node going down takes as few as possible, softly,
+ * spec.topologySpreadConstraints (empty: none), each without a labelSelector given this HelloService's
+ * pods; or the default: spread the pods over nodes, so that one node going down takes as few as possible, softly,
  * so that a one-node cluster still runs them all. pod-template-hash spreads each rollout's pods, not
  * old and new together.
  */
@@ -163,6 +163,15 @@ function tolerations(hs: DefaultedHelloService): V1Toleration[] {
   return [...own, ...given];
 }
 
+/**
+ * `{ [key]: value }` when the list or map has entries, else nothing: the API server drops an empty
+ * one, and a field rendered but never stored would make the drift check (reconcile/up-to-date.ts)
+ * re-apply the Deployment at every resync.
+ */
+function ifAny<K extends string, V>(key: K, value: V[] | Record<string, V> | null | undefined) {
+  return value && Object.keys(value).length > 0 ? ({ [key]: value } as { [k in K]: typeof value }) : {};
+}
+
 function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSpec {
   const { spec } = hs;
   const { tmp } = spec;
@@ -180,13 +189,13 @@ function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSp
       fsGroup: RUN_AS_ID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    topologySpreadConstraints: topologySpread(hs),
+    ...ifAny('topologySpreadConstraints', topologySpread(hs)),
     tolerations: tolerations(hs),
     // The placement knobs, each only when set, so that a HelloService without them keeps its template.
-    ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+    ...ifAny('nodeSelector', spec.nodeSelector),
     ...(spec.affinity ? { affinity: spec.affinity } : {}),
     ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
-    ...(spec.imagePullSecrets ? { imagePullSecrets: spec.imagePullSecrets } : {}),
+    ...ifAny('imagePullSecrets', spec.imagePullSecrets),
     containers: [container(hs, settings)],
     volumes: [
       {
