@@ -107,6 +107,18 @@ describe('the CRD', () => {
 describe('validateHelloService accepts', () => {
   const cases: [string, unknown][] = [
     ['just a message', { message: 'Hello, world!' }],
+    [
+      'except ranges inside cidr, with host bits set',
+      {
+        message: 'hi',
+        networkPolicy: {
+          from: [
+            { ipBlock: { cidr: '10.0.0.1/8', except: ['10.1.2.3/16', '10.255.255.255/32'] } },
+            { ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:1::/48'] } },
+          ],
+        },
+      },
+    ],
     ['a multi-line message', { message: 'Hello,\nworld!\n' }],
     ['a non-ASCII message', { message: 'Grüß Gott, 世界! 👋' }],
     ['a message at the bound', { message: 'x'.repeat(MAX_MESSAGE_LENGTH) }],

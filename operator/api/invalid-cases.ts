@@ -243,6 +243,27 @@ export const invalidCases: InvalidCase[] = [
     message: 'ipBlock.cidr must be an IP range in CIDR notation',
   },
   {
+    name: 'an except range of the other IP family',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '::/0', except: ['10.0.0.1/32'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
+    name: 'an except range as large as cidr',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/8'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
+    name: 'an except range outside cidr',
+    spec: {
+      message,
+      networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] },
+    },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
     name: 'CIDR with a zone',
     spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: 'fe80::1%eth0/64' } }] } },
     path: 'spec.networkPolicy.from[0].ipBlock.cidr',

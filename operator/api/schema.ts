@@ -3,7 +3,7 @@
 // default lives here, and every CEL rule sits next to the TypeScript check that mirrors it, so that
 // `render` rejects what the API server would reject.
 
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { OPERATOR_POD_LABELS } from '../resources/labels.ts';
 import { CONFIG_HASH_ANNOTATION, OPERATOR_ENV } from '../resources/names.ts';
 import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
@@ -512,6 +512,17 @@ const networkPolicyPeer: SchemaNode = {
           },
         },
       },
+      rules: [
+        // The NetworkPolicy's own check (found by the differential test): inside cidr, and smaller.
+        rule<{ cidr: string; except?: string[] | null }>({
+          rule:
+            '!isCIDR(self.cidr) || !has(self.except) || self.except.all(e, !isCIDR(e) || ' +
+            '(cidr(self.cidr).containsIP(cidr(e).masked().ip()) && cidr(e).prefixLength() > cidr(self.cidr).prefixLength()))',
+          message: 'networkPolicy.from[].ipBlock.except[] must be strict subsets of cidr',
+          check: (self) =>
+            !isCidr(self.cidr) || (self.except ?? []).every((e) => !isCidr(e) || strictSubnet(e, self.cidr)),
+        }),
+      ],
     },
   },
   rules: [
@@ -1359,6 +1370,18 @@ export const statusSchema: SchemaNode = {
     },
   },
 };
+
+/** Whether the range `inner` lies inside `outer` and is smaller (both valid CIDRs): same family, a
+ * longer prefix, and its address inside `outer`. */
+function strictSubnet(inner: string, outer: string): boolean {
+  const [innerAddress = '', innerBits = ''] = inner.split('/');
+  const [outerAddress = '', outerBits = ''] = outer.split('/');
+  const family = isIP(outerAddress) === 4 ? 'ipv4' : 'ipv6';
+  if (isIP(innerAddress) !== isIP(outerAddress) || Number(innerBits) <= Number(outerBits)) return false;
+  const range = new BlockList();
+  range.addSubnet(outerAddress, Number(outerBits), family);
+  return range.check(innerAddress, family);
+}
 
 /**
  * True for an IPv4 or IPv6 range in CIDR notation, as the CEL isCIDR() accepts it (Go's
