@@ -429,6 +429,16 @@ export const invalidCases: InvalidCase[] = [
     path: 'spec.podAnnotations',
     message: 'podAnnotations must not set hello.operators.dev/config-hash',
   },
+  ...[
+    'container.apparmor.security.beta.kubernetes.io/hello',
+    'seccomp.security.alpha.kubernetes.io/pod',
+    'controller.kubernetes.io/pod-deletion-cost',
+  ].map((key) => ({
+    name: `podAnnotations with ${key}, which the pod validation reads`,
+    spec: { message, podAnnotations: { [key]: 'x' } },
+    path: 'spec.podAnnotations',
+    message: 'or the seccomp and AppArmor annotations',
+  })),
   {
     name: 'podAnnotations with a bad key',
     spec: { message, podAnnotations: { 'a b': 'x' } },

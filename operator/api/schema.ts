@@ -178,6 +178,38 @@ const annotationMap = (description: string, what: string, ...rules: Rule[]): Sch
 
 const OPERATOR_LABELS_WHY = 'the operator selects and finds its pods and children by them';
 
+/**
+ * Pod annotations the pod validation reads, refused in podAnnotations (found by trying each against
+ * the API server): the seccomp and AppArmor profiles (the operator sets the pods' securityContext,
+ * which must agree with them), a mirror pod's, the old tolerations annotation (spec.tolerations is
+ * the field), and the per-pod deletion cost (meaningless on a template, an error unless an int32).
+ */
+const POD_VALIDATED_ANNOTATIONS = [
+  'kubernetes.io/config.mirror',
+  'scheduler.alpha.kubernetes.io/tolerations',
+  'controller.kubernetes.io/pod-deletion-cost',
+];
+const POD_SECURITY_ANNOTATION_PREFIXES = [
+  'seccomp.security.alpha.kubernetes.io/',
+  'container.seccomp.security.alpha.kubernetes.io/',
+  'container.apparmor.security.beta.kubernetes.io/',
+];
+const podValidatedAnnotationsRule = rule<Record<string, string>>({
+  rule:
+    `!self.exists(k, k in [${POD_VALIDATED_ANNOTATIONS.map((k) => `'${k}'`).join(', ')}] || ` +
+    `${POD_SECURITY_ANNOTATION_PREFIXES.map((p) => `k.startsWith('${p}')`).join(' || ')})`,
+  message:
+    `podAnnotations must not set ${POD_VALIDATED_ANNOTATIONS.join(', ')} or the seccomp and AppArmor ` +
+    "annotations: the operator sets the pods' security profiles, tolerations have their own field, and " +
+    'the others are for single pods',
+  check: (self) =>
+    !Object.keys(self).some(
+      (k) =>
+        POD_VALIDATED_ANNOTATIONS.includes(k) ||
+        POD_SECURITY_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)),
+    ),
+});
+
 const selector = (description: string): SchemaNode => ({
   type: 'object',
   tsName: 'LabelSelector',
@@ -1189,6 +1221,7 @@ export const specSchema: SchemaNode = {
         [CONFIG_HASH_ANNOTATION],
         'the operator rolls the pods by it when the message changes',
       ),
+      podValidatedAnnotationsRule,
     ),
     resources,
     autoscaling,

@@ -415,7 +415,22 @@ const podLabels = fc.dictionary(
 const podAnnotations = fc.dictionary(
   fc.oneof(
     { arbitrary: labelKey, weight: 4 },
-    { arbitrary: pick('hello.operators.dev/config-hash', 'sidecar.istio.io/inject'), weight: 1 },
+    {
+      arbitrary: pick(
+        'hello.operators.dev/config-hash',
+        'sidecar.istio.io/inject',
+        // Annotations the pod validation reads.
+        'kubernetes.io/config.mirror',
+        'scheduler.alpha.kubernetes.io/tolerations',
+        'controller.kubernetes.io/pod-deletion-cost',
+        'seccomp.security.alpha.kubernetes.io/pod',
+        'container.seccomp.security.alpha.kubernetes.io/hello',
+        'container.apparmor.security.beta.kubernetes.io/hello',
+        'container.apparmor.security.beta.kubernetes.io/other',
+        'kubectl.kubernetes.io/default-container',
+      ),
+      weight: 1,
+    },
   ),
   edgeOr(pick('', 'true', 'a\nb'), text(8)),
   { maxKeys: 3 },
