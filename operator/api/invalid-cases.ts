@@ -458,6 +458,15 @@ export const invalidCases: InvalidCase[] = [
     message: 'service.labels keys must be label keys',
   },
   {
+    name: 'service.annotations with load-balancer-source-ranges',
+    spec: {
+      message,
+      service: { annotations: { 'service.beta.kubernetes.io/load-balancer-source-ranges': 'x' } },
+    },
+    path: 'spec.service.annotations',
+    message: 'service.annotations must not set service.beta.kubernetes.io/load-balancer-source-ranges',
+  },
+  {
     name: 'service.annotations with a bad key',
     spec: { message, service: { annotations: { '/x': 'y' } } },
     path: 'spec.service.annotations',

@@ -214,7 +214,7 @@ export interface ServiceSettings {
   port?: number;
   /** Labels added to the Service. The operator's own labels (app.kubernetes.io/name, instance, managed-by, part-of) cannot be set. */
   labels?: Record<string, string>;
-  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). */
+  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). Not service.beta.kubernetes.io/load-balancer-source-ranges. */
   annotations?: Record<string, string>;
 }
 
@@ -532,7 +532,7 @@ export interface DefaultedServiceSettings {
   port: number;
   /** Labels added to the Service. The operator's own labels (app.kubernetes.io/name, instance, managed-by, part-of) cannot be set. */
   labels?: Record<string, string>;
-  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). */
+  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). Not service.beta.kubernetes.io/load-balancer-source-ranges. */
   annotations?: Record<string, string>;
 }
 

@@ -510,7 +510,16 @@ const FIELDS = {
       type: pick('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName', 'clusterip'),
       port: intAround(1, 65535),
       labels: podLabels,
-      annotations: podAnnotations,
+      annotations: fc.oneof(
+        { arbitrary: annotations, weight: 4 },
+        {
+          // An annotation the Service validation reads.
+          arbitrary: fc.record({
+            'service.beta.kubernetes.io/load-balancer-source-ranges': pick('10.0.0.0/8', 'x', ''),
+          }),
+          weight: 1,
+        },
+      ),
     },
     { requiredKeys: [] },
   ),
