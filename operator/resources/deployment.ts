@@ -124,10 +124,10 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
 }
 
 /**
- * spec.topologySpreadConstraints (empty: none), each without a labelSelector given this HelloService's
- * pods; or the default: spread the pods over nodes, so that one node going down takes as few as possible, softly,
- * so that a one-node cluster still runs them all. pod-template-hash spreads each rollout's pods, not
- * old and new together.
+ * spec.topologySpreadConstraints (empty: none), each without a labelSelector given this
+ * HelloService's pods. Or the default: spread the pods over nodes, so that one node going down takes
+ * as few as possible; softly, so that a one-node cluster still runs them all. pod-template-hash
+ * spreads each rollout's pods, not old and new together.
  */
 function topologySpread(hs: DefaultedHelloService): V1TopologySpreadConstraint[] {
   const pods = { matchLabels: selectorLabels(hs) };
