@@ -15,6 +15,7 @@ describe('examples', () => {
         'autoscaling.yaml',
         'ingress-tls.yaml',
         'restricted-namespace.yaml',
+        'platform.yaml',
       ]),
     );
   });

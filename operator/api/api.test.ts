@@ -140,6 +140,18 @@ describe('white space in patterns', () => {
 describe('validateHelloService accepts', () => {
   const cases: [string, unknown][] = [
     ['just a message', { message: 'Hello, world!' }],
+    [
+      'except ranges inside cidr, with host bits set',
+      {
+        message: 'hi',
+        networkPolicy: {
+          from: [
+            { ipBlock: { cidr: '10.0.0.1/8', except: ['10.1.2.3/16', '10.255.255.255/32'] } },
+            { ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:1::/48'] } },
+          ],
+        },
+      },
+    ],
     ['a multi-line message', { message: 'Hello,\nworld!\n' }],
     ['a non-ASCII message', { message: 'Grüß Gott, 世界! 👋' }],
     ['a message at the bound', { message: 'x'.repeat(MAX_MESSAGE_LENGTH) }],
@@ -187,6 +199,88 @@ describe('validateHelloService accepts', () => {
     expect(
       validateHelloService(hs({ message: 'hi' }, `${'a'.repeat(63)}.`.repeat(3) + 'b'.repeat(61))).ok,
     ).toBe(true);
+  });
+});
+
+describe('the fields of issue 20 (placement, metadata, images, env)', () => {
+  it.each([
+    ['a toleration without a key, Exists', { tolerations: [{ operator: 'Exists' }] }],
+    [
+      "a toleration replacing the operator's for unreachable",
+      {
+        tolerations: [
+          {
+            key: 'node.kubernetes.io/unreachable',
+            operator: 'Exists',
+            effect: 'NoExecute',
+            tolerationSeconds: 0,
+          },
+        ],
+      },
+    ],
+    [
+      'a node requirement Gt with one whole number',
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['4'] }] }],
+            },
+          },
+        },
+      },
+    ],
+    [
+      'one topology key twice, with different whenUnsatisfiable',
+      {
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', minDomains: 2 },
+          { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' },
+        ],
+      },
+    ],
+    [
+      'app.kubernetes.io/version in podLabels (not the operator’s)',
+      { podLabels: { 'app.kubernetes.io/version': '1' } },
+    ],
+    [
+      'an optional Secret key',
+      { env: [{ name: 'T', valueFrom: { secretKeyRef: { name: 's', key: '.k', optional: true } } }] },
+    ],
+    ['an empty env value', { env: [{ name: 'EMPTY', value: '' }] }],
+  ])('accepts %s', (_, spec) => {
+    const result = validateHelloService(hs({ message: 'hi', ...spec }));
+    expect(result.ok ? '' : formatErrors(result.errors)).toBe('');
+  });
+
+  it.each(['PORT', 'MESSAGES', 'TMPDIR', 'SCRATCH_VOLUME_BYTES', 'WORK_MAX_CONCURRENT'])(
+    'refuses env %s with a message naming it',
+    (name) => {
+      const result = validateHelloService(
+        hs({
+          message: 'hi',
+          env: [
+            { name: 'OK', value: '1' },
+            { name, value: '1' },
+          ],
+        }),
+      );
+      expect(result.ok ? [] : result.errors).toEqual([
+        {
+          path: 'spec.env[1].name',
+          message: expect.stringMatching(new RegExp(`^env ${name} is set by the operator`)),
+        },
+      ]);
+    },
+  );
+
+  it('names the same variable in the CRD (messageExpression), where the API server reports it', () => {
+    const spec = parse(readFileSync(CRD_PATH, 'utf8')).spec.versions[0].schema.openAPIV3Schema.properties
+      .spec;
+    const name = spec.properties.env.items.properties.name;
+    expect(name['x-kubernetes-validations'][0].messageExpression).toMatch(
+      /^'env ' \+ self \+ ' is set by the operator/,
+    );
   });
 });
 

@@ -51,9 +51,12 @@ export function toOpenAPI(node: SchemaNode): OpenAPI {
     out['x-kubernetes-list-map-keys'] = node.listMapKeys;
   }
   if (node.rules?.length) {
-    out['x-kubernetes-validations'] = node.rules.map(({ rule, message, fieldPath }) =>
-      fieldPath ? { rule, message, fieldPath } : { rule, message },
-    );
+    out['x-kubernetes-validations'] = node.rules.map(({ rule, message, messageExpression, fieldPath }) => ({
+      rule,
+      message,
+      ...(messageExpression ? { messageExpression } : {}),
+      ...(fieldPath ? { fieldPath } : {}),
+    }));
   }
   return out;
 }

@@ -237,6 +237,33 @@ export const invalidCases: InvalidCase[] = [
     message: 'matchLabels keys must be label keys',
   },
   {
+    name: 'CIDR with a leading zero in the prefix length',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/08' } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock.cidr',
+    message: 'ipBlock.cidr must be an IP range in CIDR notation',
+  },
+  {
+    name: 'an except range of the other IP family',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '::/0', except: ['10.0.0.1/32'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
+    name: 'an except range as large as cidr',
+    spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/8'] } }] } },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
+    name: 'an except range outside cidr',
+    spec: {
+      message,
+      networkPolicy: { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] },
+    },
+    path: 'spec.networkPolicy.from[0].ipBlock',
+    message: 'except[] must be strict subsets of cidr',
+  },
+  {
     name: 'CIDR with a zone',
     spec: { message, networkPolicy: { from: [{ ipBlock: { cidr: 'fe80::1%eth0/64' } }] } },
     path: 'spec.networkPolicy.from[0].ipBlock.cidr',
@@ -271,5 +298,244 @@ export const invalidCases: InvalidCase[] = [
     spec: { message, rollout: { progressDeadlineSeconds: 5 } },
     path: 'spec.rollout.progressDeadlineSeconds',
     message: 'greater than or equal to 10',
+  },
+  // Placement: the pod validation's own rules, so that an accepted HelloService has a valid Deployment.
+  {
+    name: 'a nodeSelector key with a space',
+    spec: { message, nodeSelector: { 'disk type': 'ssd' } },
+    path: 'spec.nodeSelector',
+    message: 'nodeSelector keys must be label keys',
+  },
+  {
+    name: 'a toleration without a key that is not Exists',
+    spec: { message, tolerations: [{ operator: 'Equal', value: 'x' }] },
+    path: 'spec.tolerations[0]',
+    message: 'a toleration without a key must have operator Exists',
+  },
+  {
+    name: 'a toleration with operator Exists and a value',
+    spec: { message, tolerations: [{ key: 'dedicated', operator: 'Exists', value: 'x' }] },
+    path: 'spec.tolerations[0]',
+    message: 'with operator Exists takes no value',
+  },
+  {
+    name: 'tolerationSeconds without effect NoExecute',
+    spec: { message, tolerations: [{ key: 'dedicated', effect: 'NoSchedule', tolerationSeconds: 10 }] },
+    path: 'spec.tolerations[0]',
+    message: 'tolerationSeconds needs effect NoExecute',
+  },
+  {
+    name: 'a toleration key that is not a label key',
+    spec: { message, tolerations: [{ key: 'a/b/c', operator: 'Exists' }] },
+    path: 'spec.tolerations[0].key',
+    message: 'must be a label key',
+  },
+  {
+    name: 'a node affinity requirement In without values',
+    spec: {
+      message,
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' }] }],
+          },
+        },
+      },
+    },
+    path: 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]',
+    message: 'with operator In or NotIn needs at least one value',
+  },
+  {
+    name: 'a pod anti-affinity requirement Exists with values',
+    spec: {
+      message,
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['a'] }] },
+            },
+          ],
+        },
+      },
+    },
+    path: 'spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchExpressions[0]',
+    message: 'with operator Exists or DoesNotExist takes no values',
+  },
+  {
+    name: 'a node affinity requirement Gt with two values',
+    spec: {
+      message,
+      affinity: {
+        nodeAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 1,
+              preference: { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['1', '2'] }] },
+            },
+          ],
+        },
+      },
+    },
+    path: 'spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0]',
+    message: 'with operator Gt or Lt takes exactly one value',
+  },
+  {
+    name: 'a priorityClassName in upper case',
+    spec: { message, priorityClassName: 'High' },
+    path: 'spec.priorityClassName',
+    message: 'priorityClassName must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'two spread constraints on one topology key with the same whenUnsatisfiable',
+    spec: {
+      message,
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' },
+        { maxSkew: 2, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' },
+      ],
+    },
+    path: 'spec.topologySpreadConstraints',
+    message: 'must not repeat a topologyKey',
+  },
+  {
+    name: 'minDomains with ScheduleAnyway',
+    spec: {
+      message,
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 2 },
+      ],
+    },
+    path: 'spec.topologySpreadConstraints[0]',
+    message: 'minDomains needs whenUnsatisfiable DoNotSchedule',
+  },
+  // Metadata: the operator's own labels and annotations always win, so they cannot be given.
+  {
+    name: "podLabels with the operator's own label",
+    spec: { message, podLabels: { 'app.kubernetes.io/instance': 'other' } },
+    path: 'spec.podLabels',
+    message: 'podLabels must not set app.kubernetes.io/name',
+  },
+  {
+    name: 'podLabels with a bad key',
+    spec: { message, podLabels: { '-team': 'a' } },
+    path: 'spec.podLabels',
+    message: 'podLabels keys must be label keys',
+  },
+  {
+    name: "podAnnotations with the operator's config hash",
+    spec: { message, podAnnotations: { 'hello.operators.dev/config-hash': 'x' } },
+    path: 'spec.podAnnotations',
+    message: 'podAnnotations must not set hello.operators.dev/config-hash',
+  },
+  ...[
+    'container.apparmor.security.beta.kubernetes.io/hello',
+    'seccomp.security.alpha.kubernetes.io/pod',
+    'controller.kubernetes.io/pod-deletion-cost',
+  ].map((key) => ({
+    name: `podAnnotations with ${key}, which the pod validation reads`,
+    spec: { message, podAnnotations: { [key]: 'x' } },
+    path: 'spec.podAnnotations',
+    message: 'or the seccomp and AppArmor annotations',
+  })),
+  {
+    name: 'podAnnotations with a bad key',
+    spec: { message, podAnnotations: { 'a b': 'x' } },
+    path: 'spec.podAnnotations',
+    message: 'podAnnotations keys must be label keys',
+  },
+  {
+    name: "service.labels with the operator's own label",
+    spec: { message, service: { labels: { 'app.kubernetes.io/managed-by': 'me' } } },
+    path: 'spec.service.labels',
+    message: 'service.labels must not set app.kubernetes.io/name',
+  },
+  {
+    name: 'service.labels with a bad key',
+    spec: { message, service: { labels: { 'a/b/c': 'x' } } },
+    path: 'spec.service.labels',
+    message: 'service.labels keys must be label keys',
+  },
+  {
+    name: 'service.annotations with load-balancer-source-ranges',
+    spec: {
+      message,
+      service: { annotations: { 'service.beta.kubernetes.io/load-balancer-source-ranges': 'x' } },
+    },
+    path: 'spec.service.annotations',
+    message: 'service.annotations must not set service.beta.kubernetes.io/load-balancer-source-ranges',
+  },
+  {
+    name: 'service.annotations with a bad key',
+    spec: { message, service: { annotations: { '/x': 'y' } } },
+    path: 'spec.service.annotations',
+    message: 'service.annotations keys must be label keys',
+  },
+  // Images and configuration.
+  {
+    name: 'an imagePullSecrets name in upper case',
+    spec: { message, imagePullSecrets: [{ name: 'RegCred' }] },
+    path: 'spec.imagePullSecrets[0].name',
+    message: 'imagePullSecrets[].name must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'an unknown imagePullPolicy',
+    spec: { message, imagePullPolicy: 'Sometimes' },
+    path: 'spec.imagePullPolicy',
+    message: 'supported values: "Always", "IfNotPresent", "Never"',
+  },
+  {
+    name: 'an env variable the operator sets',
+    spec: { message, env: [{ name: 'PORT', value: '9090' }] },
+    path: 'spec.env[0].name',
+    message: 'set by the operator',
+  },
+  {
+    name: 'an env variable with value and valueFrom',
+    spec: {
+      message,
+      env: [{ name: 'TOKEN', value: 'x', valueFrom: { secretKeyRef: { name: 'token', key: 'token' } } }],
+    },
+    path: 'spec.env[0]',
+    message: 'sets value or valueFrom, not both',
+  },
+  {
+    name: 'an env valueFrom with both a Secret and a ConfigMap',
+    spec: {
+      message,
+      env: [
+        {
+          name: 'TOKEN',
+          valueFrom: { secretKeyRef: { name: 'a', key: 'k' }, configMapKeyRef: { name: 'b', key: 'k' } },
+        },
+      ],
+    },
+    path: 'spec.env[0].valueFrom',
+    message: 'sets either secretKeyRef or configMapKeyRef',
+  },
+  {
+    name: 'an env valueFrom with neither a Secret nor a ConfigMap',
+    spec: { message, env: [{ name: 'TOKEN', valueFrom: {} }] },
+    path: 'spec.env[0].valueFrom',
+    message: 'sets either secretKeyRef or configMapKeyRef',
+  },
+  {
+    name: 'an env Secret name in upper case',
+    spec: { message, env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'Token', key: 'k' } } }] },
+    path: 'spec.env[0].valueFrom.secretKeyRef.name',
+    message: 'secretKeyRef.name must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'an env ConfigMap name in upper case',
+    spec: { message, env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'Conf', key: 'k' } } }] },
+    path: 'spec.env[0].valueFrom.configMapKeyRef.name',
+    message: 'configMapKeyRef.name must be a lower-case DNS subdomain',
+  },
+  {
+    name: 'an env ConfigMap key of two dots',
+    spec: { message, env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'conf', key: '..' } } }] },
+    path: 'spec.env[0].valueFrom.configMapKeyRef.key',
+    message: 'should match',
   },
 ];

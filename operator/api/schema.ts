@@ -3,7 +3,9 @@
 // default lives here, and every CEL rule sits next to the TypeScript check that mirrors it, so that
 // `render` rejects what the API server would reject.
 
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
+import { OPERATOR_POD_LABELS } from '../resources/labels.ts';
+import { CONFIG_HASH_ANNOTATION, OPERATOR_ENV } from '../resources/names.ts';
 import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
 import type { DefaultedHelloServiceSpec, DefaultedNetworkPolicyPeer } from './types.gen.ts';
 
@@ -23,6 +25,10 @@ export const MAX_MESSAGE_LENGTH = 16384;
 export interface Rule {
   rule: string;
   message: string;
+  /** A CEL expression for a message naming the value (the API server falls back to `message`). */
+  messageExpression?: string;
+  /** The twin of messageExpression, for `render`. */
+  messageOf?: (self: never) => string;
   /** Where the API server reports the error, relative to the node holding the rule. */
   fieldPath?: string;
   check: (self: never) => boolean;
@@ -59,6 +65,8 @@ export interface SchemaNode {
 function rule<T>(r: {
   rule: string;
   message: string;
+  messageExpression?: string;
+  messageOf?: (self: T) => string;
   fieldPath?: string;
   check: (self: T) => boolean;
 }): Rule {
@@ -96,13 +104,59 @@ export const LABEL_KEY_PATTERN = `^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-
 const LONG_PREFIX = '^[^/]{254,}/';
 export const LABEL_VALUE_PATTERN = `^(${QUALIFIED_NAME})?$`;
 const isKey = (key: string) => matches(LABEL_KEY_PATTERN)(key) && !matches(LONG_PREFIX)(key);
+const KEY_SYNTAX =
+  'an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
 /** The CEL rule and its twin for a map whose keys must be label or annotation keys. */
 const keyRule = (what: string) =>
   rule<Record<string, string>>({
     rule: `self.all(k, k.matches('${LABEL_KEY_PATTERN}') && !k.matches('${LONG_PREFIX}'))`,
-    message: `${what} keys must be label keys: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+    message: `${what} keys must be label keys: ${KEY_SYNTAX}`,
     check: (self) => Object.keys(self).every(isKey),
   });
+/** The CEL rule and its twin for a map that must not set any of `reserved`, the operator's own keys. */
+const reservedKeysRule = (what: string, reserved: readonly string[], why: string) =>
+  rule<Record<string, string>>({
+    rule: `!self.exists(k, k in [${reserved.map((k) => `'${k}'`).join(', ')}])`,
+    message: `${what} must not set ${reserved.join(', ')}: ${why}`,
+    check: (self) => !Object.keys(self).some((k) => reserved.includes(k)),
+  });
+
+/** A single label key (a taint's, a topology's, a selector requirement's). */
+const labelKey = (description: string): SchemaNode => ({
+  type: 'string',
+  description,
+  minLength: 1,
+  maxLength: 317,
+  rules: [
+    rule<string>({
+      rule: `self.matches('${LABEL_KEY_PATTERN}') && !self.matches('${LONG_PREFIX}')`,
+      message: `must be a label key: ${KEY_SYNTAX}`,
+      check: isKey,
+    }),
+  ],
+});
+
+const labelValue = (description: string): SchemaNode => ({
+  type: 'string',
+  description,
+  maxLength: 63,
+  pattern: LABEL_VALUE_PATTERN,
+});
+
+/** The name of another object in the namespace (a Secret, an IngressClass, a PriorityClass). */
+const dnsSubdomainName = (description: string, what: string, kind: string): SchemaNode => ({
+  type: 'string',
+  description,
+  minLength: 1,
+  maxLength: 253,
+  rules: [
+    rule<string>({
+      rule: `self.matches('${DNS_SUBDOMAIN_PATTERN}')`,
+      message: `${what} must be a lower-case DNS subdomain, the name of ${kind}`,
+      check: matches(DNS_SUBDOMAIN_PATTERN),
+    }),
+  ],
+});
 
 const quantity = (description: string, dflt: string): SchemaNode => ({
   type: 'string',
@@ -112,17 +166,54 @@ const quantity = (description: string, dflt: string): SchemaNode => ({
   default: dflt,
 });
 
-const labelMap = (description: string, what: string): SchemaNode => ({
+const labelMap = (description: string, what: string, ...rules: Rule[]): SchemaNode => ({
   type: 'object',
   description,
   maxProperties: 16,
-  additionalProperties: {
-    type: 'string',
-    description: 'A label value.',
-    maxLength: 63,
-    pattern: LABEL_VALUE_PATTERN,
-  },
-  rules: [keyRule(what)],
+  additionalProperties: labelValue('A label value.'),
+  rules: [keyRule(what), ...rules],
+});
+
+const annotationMap = (description: string, what: string, ...rules: Rule[]): SchemaNode => ({
+  type: 'object',
+  description,
+  maxProperties: 32,
+  additionalProperties: { type: 'string', description: 'An annotation value.', maxLength: 4096 },
+  rules: [keyRule(what), ...rules],
+});
+
+const OPERATOR_LABELS_WHY = 'the operator selects and finds its pods and children by them';
+
+/**
+ * Pod annotations the pod validation reads, refused in podAnnotations (found by trying each against
+ * the API server): the seccomp and AppArmor profiles (the operator sets the pods' securityContext,
+ * which must agree with them), a mirror pod's, the old tolerations annotation (spec.tolerations is
+ * the field), and the per-pod deletion cost (meaningless on a template, an error unless an int32).
+ */
+const POD_VALIDATED_ANNOTATIONS = [
+  'kubernetes.io/config.mirror',
+  'scheduler.alpha.kubernetes.io/tolerations',
+  'controller.kubernetes.io/pod-deletion-cost',
+];
+const POD_SECURITY_ANNOTATION_PREFIXES = [
+  'seccomp.security.alpha.kubernetes.io/',
+  'container.seccomp.security.alpha.kubernetes.io/',
+  'container.apparmor.security.beta.kubernetes.io/',
+];
+const podValidatedAnnotationsRule = rule<Record<string, string>>({
+  rule:
+    `!self.exists(k, k in [${POD_VALIDATED_ANNOTATIONS.map((k) => `'${k}'`).join(', ')}] || ` +
+    `${POD_SECURITY_ANNOTATION_PREFIXES.map((p) => `k.startsWith('${p}')`).join(' || ')})`,
+  message:
+    `podAnnotations must not set ${POD_VALIDATED_ANNOTATIONS.join(', ')} or the seccomp and AppArmor ` +
+    "annotations: the operator sets the pods' security profiles, tolerations have their own field, and " +
+    'the others are for single pods',
+  check: (self) =>
+    !Object.keys(self).some(
+      (k) =>
+        POD_VALIDATED_ANNOTATIONS.includes(k) ||
+        POD_SECURITY_ANNOTATION_PREFIXES.some((p) => k.startsWith(p)),
+    ),
 });
 
 const selector = (description: string): SchemaNode => ({
@@ -255,6 +346,24 @@ const service: SchemaNode = {
       maximum: 65535,
       default: 80,
     },
+    labels: labelMap(
+      "Labels added to the Service. The operator's own labels (app.kubernetes.io/name, instance, " +
+        'managed-by, part-of) cannot be set.',
+      'service.labels',
+      reservedKeysRule('service.labels', OPERATOR_POD_LABELS, OPERATOR_LABELS_WHY),
+    ),
+    annotations: annotationMap(
+      "Annotations copied onto the Service, for example a cloud load balancer's " +
+        '(service.beta.kubernetes.io/aws-load-balancer-internal: "true"). Not ' +
+        'service.beta.kubernetes.io/load-balancer-source-ranges.',
+      'service.annotations',
+      // The Service validation parses it as a list of CIDRs (found by trying it); not offered yet.
+      reservedKeysRule(
+        'service.annotations',
+        ['service.beta.kubernetes.io/load-balancer-source-ranges'],
+        'the Service validation parses it as CIDRs, which this API does not check yet',
+      ),
+    ),
   },
 };
 
@@ -282,19 +391,11 @@ const ingress: SchemaNode = {
         }),
       ],
     },
-    className: {
-      type: 'string',
-      description:
-        'The IngressClass that serves this Ingress. Absent means the cluster default IngressClass.',
-      maxLength: 253,
-      rules: [
-        rule<string>({
-          rule: `self.matches('${DNS_SUBDOMAIN_PATTERN}')`,
-          message: 'ingress.className must be a lower-case DNS subdomain, the name of an IngressClass',
-          check: matches(DNS_SUBDOMAIN_PATTERN),
-        }),
-      ],
-    },
+    className: dnsSubdomainName(
+      'The IngressClass that serves this Ingress. Absent means the cluster default IngressClass.',
+      'ingress.className',
+      'an IngressClass',
+    ),
     path: {
       type: 'string',
       description: 'The URL path prefix routed to the service. Starts with "/". Default "/".',
@@ -319,30 +420,18 @@ const ingress: SchemaNode = {
       description: 'Serve HTTPS for the host with a certificate from a Secret in the same namespace.',
       required: ['secretName'],
       properties: {
-        secretName: {
-          type: 'string',
-          description: 'The kubernetes.io/tls Secret holding the certificate and key for the host.',
-          minLength: 1,
-          maxLength: 253,
-          rules: [
-            rule<string>({
-              rule: `self.matches('${DNS_SUBDOMAIN_PATTERN}')`,
-              message: 'ingress.tls.secretName must be a lower-case DNS subdomain, the name of a Secret',
-              check: matches(DNS_SUBDOMAIN_PATTERN),
-            }),
-          ],
-        },
+        secretName: dnsSubdomainName(
+          'The kubernetes.io/tls Secret holding the certificate and key for the host.',
+          'ingress.tls.secretName',
+          'a Secret',
+        ),
       },
     },
-    annotations: {
-      type: 'object',
-      description:
-        'Annotations copied onto the Ingress, for the ingress controller or cert-manager ' +
+    annotations: annotationMap(
+      'Annotations copied onto the Ingress, for the ingress controller or cert-manager ' +
         '(for example cert-manager.io/cluster-issuer).',
-      maxProperties: 32,
-      additionalProperties: { type: 'string', description: 'An annotation value.', maxLength: 4096 },
-      rules: [keyRule('ingress.annotations')],
-    },
+      'ingress.annotations',
+    ),
   },
 };
 
@@ -468,6 +557,17 @@ const networkPolicyPeer: SchemaNode = {
           },
         },
       },
+      rules: [
+        // The NetworkPolicy's own check (found by the differential test): inside cidr, and smaller.
+        rule<{ cidr: string; except?: string[] | null }>({
+          rule:
+            '!isCIDR(self.cidr) || !has(self.except) || self.except.all(e, !isCIDR(e) || ' +
+            '(cidr(self.cidr).containsIP(cidr(e).masked().ip()) && cidr(e).prefixLength() > cidr(self.cidr).prefixLength()))',
+          message: 'networkPolicy.from[].ipBlock.except[] must be strict subsets of cidr',
+          check: (self) =>
+            !isCidr(self.cidr) || (self.except ?? []).every((e) => !isCidr(e) || strictSubnet(e, self.cidr)),
+        }),
+      ],
     },
   },
   rules: [
@@ -575,6 +675,417 @@ const work: SchemaNode = {
   },
 };
 
+// Placement, in the Kubernetes API's own shapes (core/v1), each list and string bounded so that the
+// CEL cost estimates pass. The rules are the pod validation's own, so that a HelloService the API
+// server accepts always yields a Deployment it accepts too.
+
+type Requirement = { operator: string; values?: string[] | null };
+const sizeOf = (values: string[] | null | undefined) => values?.length ?? 0;
+
+/** A selector requirement: a key, an operator, and values (core/v1 NodeSelectorRequirement or
+ * meta/v1 LabelSelectorRequirement, which has no Gt and Lt). */
+const requirement = (tsName: string, description: string, operators: string[]): SchemaNode => ({
+  type: 'object',
+  tsName,
+  description,
+  required: ['key', 'operator'],
+  properties: {
+    key: labelKey('The label key the requirement is about.'),
+    operator: {
+      type: 'string',
+      description: `How the label relates to values: ${operators.join(', ')}.`,
+      enum: operators,
+    },
+    values: {
+      type: 'array',
+      description:
+        'The values: at least one with In and NotIn, none with Exists and DoesNotExist' +
+        (operators.includes('Gt') ? ', exactly one integer with Gt and Lt.' : '.'),
+      maxItems: 16,
+      items: labelValue('A label value.'),
+    },
+  },
+  rules: [
+    rule<Requirement>({
+      rule: "!(self.operator in ['In', 'NotIn']) || (has(self.values) && size(self.values) > 0)",
+      message: 'a requirement with operator In or NotIn needs at least one value',
+      check: (self) => !['In', 'NotIn'].includes(self.operator) || sizeOf(self.values) > 0,
+    }),
+    rule<Requirement>({
+      rule: "!(self.operator in ['Exists', 'DoesNotExist']) || !has(self.values) || size(self.values) == 0",
+      message: 'a requirement with operator Exists or DoesNotExist takes no values',
+      check: (self) => !['Exists', 'DoesNotExist'].includes(self.operator) || sizeOf(self.values) === 0,
+    }),
+    ...(operators.includes('Gt')
+      ? [
+          rule<Requirement>({
+            rule: "!(self.operator in ['Gt', 'Lt']) || (has(self.values) && size(self.values) == 1 && self.values[0].matches('^[0-9]+$'))",
+            message: 'a requirement with operator Gt or Lt takes exactly one value, a whole number',
+            check: (self) =>
+              !['Gt', 'Lt'].includes(self.operator) ||
+              (sizeOf(self.values) === 1 && /^[0-9]+$/.test(self.values?.[0] ?? '')),
+          }),
+        ]
+      : []),
+  ],
+});
+
+const nodeSelectorTerm = (description: string): SchemaNode => ({
+  type: 'object',
+  tsName: 'NodeSelectorTerm',
+  tsDoc: 'Nodes whose labels meet every requirement (core/v1 NodeSelectorTerm, matchExpressions only).',
+  description,
+  required: ['matchExpressions'],
+  properties: {
+    matchExpressions: {
+      type: 'array',
+      description: 'Requirements on the node labels, all of them.',
+      minItems: 1,
+      maxItems: 8,
+      items: requirement('NodeSelectorRequirement', 'A requirement on a node label.', [
+        'In',
+        'NotIn',
+        'Exists',
+        'DoesNotExist',
+        'Gt',
+        'Lt',
+      ]),
+    },
+  },
+});
+
+const weight: SchemaNode = {
+  type: 'integer',
+  format: 'int32',
+  description: 'How much the scheduler favours nodes that match, 1-100, against the other preferences.',
+  minimum: 1,
+  maximum: 100,
+};
+
+/** A label selector with matchExpressions (meta/v1 LabelSelector). */
+const labelSelector = (description: string, what: string): SchemaNode => ({
+  type: 'object',
+  tsName: 'FullLabelSelector',
+  tsDoc: 'A label selector (meta/v1 LabelSelector): matchLabels and matchExpressions, all of them.',
+  description,
+  properties: {
+    matchLabels: labelMap('Labels the selected objects carry, all of them.', `${what}.matchLabels`),
+    matchExpressions: {
+      type: 'array',
+      description: 'Requirements on the labels, all of them.',
+      maxItems: 8,
+      items: requirement('LabelSelectorRequirement', 'A requirement on a label.', [
+        'In',
+        'NotIn',
+        'Exists',
+        'DoesNotExist',
+      ]),
+    },
+  },
+});
+
+const podAffinityTerm: SchemaNode = {
+  type: 'object',
+  tsName: 'PodAffinityTerm',
+  description:
+    'Pods in one topology domain (a node, a zone: the nodes sharing the value of topologyKey) that the ' +
+    'scheduler places these pods with or away from (core/v1 PodAffinityTerm).',
+  required: ['topologyKey'],
+  properties: {
+    labelSelector: labelSelector('The pods meant. Absent: none.', 'labelSelector'),
+    namespaceSelector: labelSelector(
+      "The namespaces of the pods meant, with namespaces. Absent, and no namespaces: the HelloService's.",
+      'namespaceSelector',
+    ),
+    namespaces: {
+      type: 'array',
+      description: 'Namespaces of the pods meant, by name, besides those namespaceSelector selects.',
+      maxItems: 16,
+      items: {
+        type: 'string',
+        description: 'A namespace name.',
+        maxLength: 63,
+        pattern: `^${DNS_LABEL}$`,
+      },
+    },
+    topologyKey: labelKey(
+      'The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone.',
+    ),
+  },
+};
+
+const podAffinity = (description: string): SchemaNode => ({
+  type: 'object',
+  tsName: 'PodAffinity',
+  tsDoc: 'Pods to place these pods with, or away from (core/v1 PodAffinity or PodAntiAffinity).',
+  description,
+  properties: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      type: 'array',
+      description: 'Terms every pod must meet when scheduled; a pod that cannot stays Pending.',
+      maxItems: 8,
+      items: podAffinityTerm,
+    },
+    preferredDuringSchedulingIgnoredDuringExecution: {
+      type: 'array',
+      description: 'Terms the scheduler favours by their weight.',
+      maxItems: 8,
+      items: {
+        type: 'object',
+        tsName: 'WeightedPodAffinityTerm',
+        description: 'A term and its weight.',
+        required: ['weight', 'podAffinityTerm'],
+        properties: { weight, podAffinityTerm },
+      },
+    },
+  },
+});
+
+const affinity: SchemaNode = {
+  type: 'object',
+  tsName: 'Affinity',
+  description:
+    "The pods' affinity (core/v1 Affinity): the nodes they run on, and the pods they run with or away " +
+    'from. Node selector terms take matchExpressions (not matchFields). Absent: none.',
+  properties: {
+    nodeAffinity: {
+      type: 'object',
+      tsName: 'NodeAffinity',
+      description: 'Nodes the pods must or should run on.',
+      properties: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          type: 'object',
+          tsName: 'NodeSelector',
+          description: 'Nodes the pods must run on: those that match at least one term.',
+          required: ['nodeSelectorTerms'],
+          properties: {
+            nodeSelectorTerms: {
+              type: 'array',
+              description: 'The terms, any of them.',
+              minItems: 1,
+              maxItems: 8,
+              items: nodeSelectorTerm('Nodes that match every requirement.'),
+            },
+          },
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: {
+          type: 'array',
+          description: 'Nodes the scheduler favours, by the weights of the terms they match.',
+          maxItems: 8,
+          items: {
+            type: 'object',
+            tsName: 'PreferredSchedulingTerm',
+            description: 'A term and its weight.',
+            required: ['weight', 'preference'],
+            properties: { weight, preference: nodeSelectorTerm('The nodes favoured.') },
+          },
+        },
+      },
+    },
+    podAffinity: podAffinity('Pods to place these pods near (in the same domain).'),
+    podAntiAffinity: podAffinity('Pods to place these pods away from (in other domains).'),
+  },
+};
+
+type Toleration = {
+  key?: string | null;
+  operator?: string | null;
+  value?: string | null;
+  effect?: string | null;
+  tolerationSeconds?: number | null;
+};
+
+const toleration: SchemaNode = {
+  type: 'object',
+  tsName: 'Toleration',
+  description: 'A taint the pods tolerate (core/v1 Toleration).',
+  properties: {
+    key: labelKey('The key of the taints tolerated. Absent, with operator Exists: every taint.'),
+    operator: {
+      type: 'string',
+      description: 'Equal (the default): a taint with this key and value; Exists: with this key, any value.',
+      enum: ['Equal', 'Exists'],
+    },
+    value: labelValue('The taint value, with operator Equal.'),
+    effect: {
+      type: 'string',
+      description:
+        'The effect of the taints tolerated: NoSchedule, PreferNoSchedule or NoExecute. Absent: all.',
+      enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+    },
+    tolerationSeconds: {
+      type: 'integer',
+      format: 'int64',
+      description:
+        'With effect NoExecute: how long a pod stays on a node after the taint appears (0-86400). ' +
+        'Absent: for as long as the taint is there.',
+      minimum: 0,
+      maximum: 86400,
+    },
+  },
+  rules: [
+    rule<Toleration>({
+      rule: "has(self.key) || (has(self.operator) && self.operator == 'Exists')",
+      message: 'a toleration without a key must have operator Exists (it then tolerates every taint)',
+      check: (self) => self.key != null || self.operator === 'Exists',
+    }),
+    rule<Toleration>({
+      rule: "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
+      message: 'a toleration with operator Exists takes no value',
+      check: (self) => self.operator !== 'Exists' || !self.value,
+    }),
+    rule<Toleration>({
+      rule: "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
+      message: 'tolerationSeconds needs effect NoExecute',
+      check: (self) => self.tolerationSeconds == null || self.effect === 'NoExecute',
+    }),
+  ],
+};
+
+type SpreadConstraint = { topologyKey: string; whenUnsatisfiable: string; minDomains?: number | null };
+
+const topologySpreadConstraint: SchemaNode = {
+  type: 'object',
+  tsName: 'TopologySpreadConstraint',
+  description:
+    'How evenly the pods spread over the domains of one topology (core/v1 TopologySpreadConstraint).',
+  required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'],
+  properties: {
+    maxSkew: {
+      type: 'integer',
+      format: 'int32',
+      description: 'The most the pod counts of two domains may differ by (1-100).',
+      minimum: 1,
+      maximum: 100,
+    },
+    topologyKey: labelKey(
+      'The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone.',
+    ),
+    whenUnsatisfiable: {
+      type: 'string',
+      description:
+        'DoNotSchedule: a pod that would break maxSkew stays Pending; ScheduleAnyway: it is only disfavoured.',
+      enum: ['DoNotSchedule', 'ScheduleAnyway'],
+    },
+    labelSelector: labelSelector(
+      "The pods counted. Absent: this HelloService's pods (the operator fills in their selector).",
+      'labelSelector',
+    ),
+    minDomains: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'With DoNotSchedule: the fewest domains to count, so that fewer domains than this hold pods back (1-100).',
+      minimum: 1,
+      maximum: 100,
+    },
+    nodeAffinityPolicy: {
+      type: 'string',
+      description:
+        "Honor (the default): count only the nodes the pods' node affinity and nodeSelector allow; Ignore: all.",
+      enum: ['Honor', 'Ignore'],
+    },
+    nodeTaintsPolicy: {
+      type: 'string',
+      description: 'Honor: count only the nodes whose taints the pods tolerate; Ignore (the default): all.',
+      enum: ['Honor', 'Ignore'],
+    },
+  },
+  rules: [
+    rule<SpreadConstraint>({
+      rule: "!has(self.minDomains) || self.whenUnsatisfiable == 'DoNotSchedule'",
+      message: 'minDomains needs whenUnsatisfiable DoNotSchedule',
+      check: (self) => self.minDomains == null || self.whenUnsatisfiable === 'DoNotSchedule',
+    }),
+  ],
+};
+
+// Configuration: environment variables, plain or from a key of a Secret or ConfigMap.
+
+/** A ConfigMap or Secret key, as IsConfigMapKey checks it: letters, digits, "-", "_", "."; not "." or
+ * "..", nor starting with "..". */
+const CONFIG_KEY_PATTERN = '^([-_a-zA-Z0-9][-._a-zA-Z0-9]*|[.][-_a-zA-Z0-9][-._a-zA-Z0-9]*)$';
+
+const keyRef = (kind: 'Secret' | 'ConfigMap', tsName: string, field: string): SchemaNode => ({
+  type: 'object',
+  tsName,
+  description: `A key of a ${kind} in the HelloService's namespace.`,
+  required: ['name', 'key'],
+  properties: {
+    name: dnsSubdomainName(`The ${kind}.`, `env[].valueFrom.${field}.name`, `a ${kind}`),
+    key: {
+      type: 'string',
+      description: `The key in the ${kind}.`,
+      minLength: 1,
+      maxLength: 253,
+      pattern: CONFIG_KEY_PATTERN,
+    },
+    optional: {
+      type: 'boolean',
+      description: `true: a missing ${kind} or key leaves the variable unset; absent or false: the pod does not start without it.`,
+    },
+  },
+});
+
+type EnvVar = { value?: string | null; valueFrom?: object | null };
+type EnvVarSource = { secretKeyRef?: object | null; configMapKeyRef?: object | null };
+
+const envVar: SchemaNode = {
+  type: 'object',
+  tsName: 'EnvVar',
+  description: 'An environment variable of the workload container: a value, or valueFrom.',
+  required: ['name'],
+  properties: {
+    name: {
+      type: 'string',
+      description: `The variable's name: letters, digits and "_", not starting with a digit. Not one the operator sets (${OPERATOR_ENV.join(', ')}).`,
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      rules: [
+        rule<string>({
+          rule: `!(self in [${OPERATOR_ENV.map((n) => `'${n}'`).join(', ')}])`,
+          message: `env names ${OPERATOR_ENV.join(', ')} are set by the operator`,
+          messageExpression: `'env ' + self + ' is set by the operator; the names it sets are ${OPERATOR_ENV.join(', ')}'`,
+          messageOf: (self) =>
+            `env ${self} is set by the operator; the names it sets are ${OPERATOR_ENV.join(', ')}`,
+          check: (self) => !(OPERATOR_ENV as readonly string[]).includes(self),
+        }),
+      ],
+    },
+    value: {
+      type: 'string',
+      description: 'The value. Any UTF-8 except NUL.',
+      maxLength: 4096,
+      pattern: '^[^\\x00]*$',
+    },
+    valueFrom: {
+      type: 'object',
+      tsName: 'EnvVarSource',
+      description:
+        'Where the value comes from: secretKeyRef or configMapKeyRef, one of them. Read when the pod starts.',
+      properties: {
+        secretKeyRef: keyRef('Secret', 'SecretKeySelector', 'secretKeyRef'),
+        configMapKeyRef: keyRef('ConfigMap', 'ConfigMapKeySelector', 'configMapKeyRef'),
+      },
+      rules: [
+        rule<EnvVarSource>({
+          rule: 'has(self.secretKeyRef) != has(self.configMapKeyRef)',
+          message: 'env[].valueFrom sets either secretKeyRef or configMapKeyRef',
+          check: (self) => (self.secretKeyRef != null) !== (self.configMapKeyRef != null),
+        }),
+      ],
+    },
+  },
+  rules: [
+    rule<EnvVar>({
+      rule: '!(has(self.value) && has(self.valueFrom))',
+      message: 'an env entry sets value or valueFrom, not both',
+      check: (self) => !(self.value != null && self.valueFrom != null),
+    }),
+  ],
+};
+
 export const specSchema: SchemaNode = {
   type: 'object',
   tsName: 'HelloServiceSpec',
@@ -640,6 +1151,91 @@ export const specSchema: SchemaNode = {
       maximum: 3600,
       default: 30,
     },
+    imagePullPolicy: {
+      type: 'string',
+      description:
+        "When the node pulls the workload image: Always, IfNotPresent or Never. Absent: the operator's " +
+        'setting (--workload-image-pull-policy, default IfNotPresent).',
+      enum: ['Always', 'IfNotPresent', 'Never'],
+    },
+    imagePullSecrets: {
+      type: 'array',
+      description:
+        "Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the " +
+        'credentials to pull the image from a private registry.',
+      maxItems: 8,
+      items: {
+        type: 'object',
+        tsName: 'LocalObjectReference',
+        description: 'A Secret by name.',
+        required: ['name'],
+        properties: { name: dnsSubdomainName('The Secret.', 'imagePullSecrets[].name', 'a Secret') },
+      },
+    },
+    env: {
+      type: 'array',
+      description:
+        'Environment variables of the workload container, after the ones the operator sets ' +
+        `(${OPERATOR_ENV.join(', ')}), which they cannot replace. A Secret or ConfigMap value is read ` +
+        'when a pod starts: changing it does not roll the pods.',
+      maxItems: 32,
+      items: envVar,
+    },
+    nodeSelector: labelMap(
+      'Labels a node must have for the pods to run on it (for example kubernetes.io/arch: arm64).',
+      'nodeSelector',
+    ),
+    tolerations: {
+      type: 'array',
+      description:
+        "Taints the pods tolerate, after the operator's own node.kubernetes.io/not-ready and " +
+        'unreachable tolerations (nodeLossToleranceSeconds). A toleration here with one of those keys ' +
+        "replaces the operator's for that key.",
+      maxItems: 16,
+      items: toleration,
+    },
+    affinity,
+    priorityClassName: dnsSubdomainName(
+      'The PriorityClass of the pods: which pods the scheduler places first, and evicts last. It must ' +
+        'exist, or the pods are not created. Absent: the cluster default.',
+      'priorityClassName',
+      'a PriorityClass',
+    ),
+    topologySpreadConstraints: {
+      type: 'array',
+      description:
+        'How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over ' +
+        "nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty " +
+        'list turns spreading off.',
+      maxItems: 8,
+      items: topologySpreadConstraint,
+      rules: [
+        rule<{ topologyKey: string; whenUnsatisfiable: string }[]>({
+          rule: 'self.all(c, self.exists_one(d, d.topologyKey == c.topologyKey && d.whenUnsatisfiable == c.whenUnsatisfiable))',
+          message: 'topologySpreadConstraints must not repeat a topologyKey with the same whenUnsatisfiable',
+          check: (self) =>
+            new Set(self.map((c) => JSON.stringify([c.topologyKey, c.whenUnsatisfiable]))).size ===
+            self.length,
+        }),
+      ],
+    },
+    podLabels: labelMap(
+      "Labels added to the pods. The operator's own (app.kubernetes.io/name, instance, managed-by, " +
+        'part-of, hello.operators.dev/revision, pod-template-hash) cannot be set.',
+      'podLabels',
+      reservedKeysRule('podLabels', OPERATOR_POD_LABELS, OPERATOR_LABELS_WHY),
+    ),
+    podAnnotations: annotationMap(
+      'Annotations added to the pods, for example a service mesh\'s (sidecar.istio.io/inject: "true"). ' +
+        'Changing them rolls the pods.',
+      'podAnnotations',
+      reservedKeysRule(
+        'podAnnotations',
+        [CONFIG_HASH_ANNOTATION],
+        'the operator rolls the pods by it when the message changes',
+      ),
+      podValidatedAnnotationsRule,
+    ),
     resources,
     autoscaling,
     service,
@@ -821,6 +1417,18 @@ export const statusSchema: SchemaNode = {
   },
 };
 
+/** Whether the range `inner` lies inside `outer` and is smaller (both valid CIDRs): same family, a
+ * longer prefix, and its address inside `outer`. */
+function strictSubnet(inner: string, outer: string): boolean {
+  const [innerAddress = '', innerBits = ''] = inner.split('/');
+  const [outerAddress = '', outerBits = ''] = outer.split('/');
+  const family = isIP(outerAddress) === 4 ? 'ipv4' : 'ipv6';
+  if (isIP(innerAddress) !== isIP(outerAddress) || Number(innerBits) <= Number(outerBits)) return false;
+  const range = new BlockList();
+  range.addSubnet(outerAddress, Number(outerBits), family);
+  return range.check(innerAddress, family);
+}
+
 /**
  * True for an IPv4 or IPv6 range in CIDR notation, as the CEL isCIDR() accepts it (Go's
  * netip.ParsePrefix, less IPv4-mapped IPv6 addresses): Node's isIP also takes a zone (`%eth0`).
@@ -828,7 +1436,9 @@ export const statusSchema: SchemaNode = {
 function isCidr(text: string): boolean {
   const [address = '', prefix, ...rest] = text.split('/');
   const family = isIP(address);
-  if (family === 0 || prefix === undefined || rest.length > 0 || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  // No leading zero in the prefix length: netip.ParsePrefix refuses "/08" (found by the differential test).
+  if (family === 0 || prefix === undefined || rest.length > 0 || !/^(0|[1-9][0-9]{0,2})$/.test(prefix))
+    return false;
   if (address.includes('%')) return false;
   if (
     family === 6 &&

@@ -1,5 +1,175 @@
 // Generated from operator/api/schema.ts by `npm run generate`; do not edit by hand.
 
+/** A Secret by name. */
+export interface LocalObjectReference {
+  /** The Secret. */
+  name: string;
+}
+
+/** A key of a Secret in the HelloService's namespace. */
+export interface SecretKeySelector {
+  /** The Secret. */
+  name: string;
+  /** The key in the Secret. */
+  key: string;
+  /** true: a missing Secret or key leaves the variable unset; absent or false: the pod does not start without it. */
+  optional?: boolean;
+}
+
+/** A key of a ConfigMap in the HelloService's namespace. */
+export interface ConfigMapKeySelector {
+  /** The ConfigMap. */
+  name: string;
+  /** The key in the ConfigMap. */
+  key: string;
+  /** true: a missing ConfigMap or key leaves the variable unset; absent or false: the pod does not start without it. */
+  optional?: boolean;
+}
+
+/** Where the value comes from: secretKeyRef or configMapKeyRef, one of them. Read when the pod starts. */
+export interface EnvVarSource {
+  /** A key of a Secret in the HelloService's namespace. */
+  secretKeyRef?: SecretKeySelector;
+  /** A key of a ConfigMap in the HelloService's namespace. */
+  configMapKeyRef?: ConfigMapKeySelector;
+}
+
+/** An environment variable of the workload container: a value, or valueFrom. */
+export interface EnvVar {
+  /** The variable's name: letters, digits and "_", not starting with a digit. Not one the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT). */
+  name: string;
+  /** The value. Any UTF-8 except NUL. */
+  value?: string;
+  /** Where the value comes from: secretKeyRef or configMapKeyRef, one of them. Read when the pod starts. */
+  valueFrom?: EnvVarSource;
+}
+
+/** A taint the pods tolerate (core/v1 Toleration). */
+export interface Toleration {
+  /** The key of the taints tolerated. Absent, with operator Exists: every taint. */
+  key?: string;
+  /** Equal (the default): a taint with this key and value; Exists: with this key, any value. */
+  operator?: 'Equal' | 'Exists';
+  /** The taint value, with operator Equal. */
+  value?: string;
+  /** The effect of the taints tolerated: NoSchedule, PreferNoSchedule or NoExecute. Absent: all. */
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** With effect NoExecute: how long a pod stays on a node after the taint appears (0-86400). Absent: for as long as the taint is there. */
+  tolerationSeconds?: number;
+}
+
+/** A requirement on a node label. */
+export interface NodeSelectorRequirement {
+  /** The label key the requirement is about. */
+  key: string;
+  /** How the label relates to values: In, NotIn, Exists, DoesNotExist, Gt, Lt. */
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  /** The values: at least one with In and NotIn, none with Exists and DoesNotExist, exactly one integer with Gt and Lt. */
+  values?: string[];
+}
+
+/** Nodes whose labels meet every requirement (core/v1 NodeSelectorTerm, matchExpressions only). */
+export interface NodeSelectorTerm {
+  /** Requirements on the node labels, all of them. */
+  matchExpressions: NodeSelectorRequirement[];
+}
+
+/** Nodes the pods must run on: those that match at least one term. */
+export interface NodeSelector {
+  /** The terms, any of them. */
+  nodeSelectorTerms: NodeSelectorTerm[];
+}
+
+/** A term and its weight. */
+export interface PreferredSchedulingTerm {
+  /** How much the scheduler favours nodes that match, 1-100, against the other preferences. */
+  weight: number;
+  /** The nodes favoured. */
+  preference: NodeSelectorTerm;
+}
+
+/** Nodes the pods must or should run on. */
+export interface NodeAffinity {
+  /** Nodes the pods must run on: those that match at least one term. */
+  requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
+  /** Nodes the scheduler favours, by the weights of the terms they match. */
+  preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTerm[];
+}
+
+/** A requirement on a label. */
+export interface LabelSelectorRequirement {
+  /** The label key the requirement is about. */
+  key: string;
+  /** How the label relates to values: In, NotIn, Exists, DoesNotExist. */
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /** The values: at least one with In and NotIn, none with Exists and DoesNotExist. */
+  values?: string[];
+}
+
+/** A label selector (meta/v1 LabelSelector): matchLabels and matchExpressions, all of them. */
+export interface FullLabelSelector {
+  /** Labels the selected objects carry, all of them. */
+  matchLabels?: Record<string, string>;
+  /** Requirements on the labels, all of them. */
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+/** Pods in one topology domain (a node, a zone: the nodes sharing the value of topologyKey) that the scheduler places these pods with or away from (core/v1 PodAffinityTerm). */
+export interface PodAffinityTerm {
+  /** The pods meant. Absent: none. */
+  labelSelector?: FullLabelSelector;
+  /** The namespaces of the pods meant, with namespaces. Absent, and no namespaces: the HelloService's. */
+  namespaceSelector?: FullLabelSelector;
+  /** Namespaces of the pods meant, by name, besides those namespaceSelector selects. */
+  namespaces?: string[];
+  /** The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone. */
+  topologyKey: string;
+}
+
+/** A term and its weight. */
+export interface WeightedPodAffinityTerm {
+  /** How much the scheduler favours nodes that match, 1-100, against the other preferences. */
+  weight: number;
+  /** Pods in one topology domain (a node, a zone: the nodes sharing the value of topologyKey) that the scheduler places these pods with or away from (core/v1 PodAffinityTerm). */
+  podAffinityTerm: PodAffinityTerm;
+}
+
+/** Pods to place these pods with, or away from (core/v1 PodAffinity or PodAntiAffinity). */
+export interface PodAffinity {
+  /** Terms every pod must meet when scheduled; a pod that cannot stays Pending. */
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  /** Terms the scheduler favours by their weight. */
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+}
+
+/** The pods' affinity (core/v1 Affinity): the nodes they run on, and the pods they run with or away from. Node selector terms take matchExpressions (not matchFields). Absent: none. */
+export interface Affinity {
+  /** Nodes the pods must or should run on. */
+  nodeAffinity?: NodeAffinity;
+  /** Pods to place these pods near (in the same domain). */
+  podAffinity?: PodAffinity;
+  /** Pods to place these pods away from (in other domains). */
+  podAntiAffinity?: PodAffinity;
+}
+
+/** How evenly the pods spread over the domains of one topology (core/v1 TopologySpreadConstraint). */
+export interface TopologySpreadConstraint {
+  /** The most the pod counts of two domains may differ by (1-100). */
+  maxSkew: number;
+  /** The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone. */
+  topologyKey: string;
+  /** DoNotSchedule: a pod that would break maxSkew stays Pending; ScheduleAnyway: it is only disfavoured. */
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** The pods counted. Absent: this HelloService's pods (the operator fills in their selector). */
+  labelSelector?: FullLabelSelector;
+  /** With DoNotSchedule: the fewest domains to count, so that fewer domains than this hold pods back (1-100). */
+  minDomains?: number;
+  /** Honor (the default): count only the nodes the pods' node affinity and nodeSelector allow; Ignore: all. */
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  /** Honor: count only the nodes whose taints the pods tolerate; Ignore (the default): all. */
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
+}
+
 /** Reserved CPU and memory. */
 export interface ResourceAmounts {
   /** Reserved CPU. A Kubernetes quantity. Default 50m. */
@@ -42,6 +212,10 @@ export interface ServiceSettings {
   type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /** The port the Service listens on (1-65535). Default 80. */
   port?: number;
+  /** Labels added to the Service. The operator's own labels (app.kubernetes.io/name, instance, managed-by, part-of) cannot be set. */
+  labels?: Record<string, string>;
+  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). Not service.beta.kubernetes.io/load-balancer-source-ranges. */
+  annotations?: Record<string, string>;
 }
 
 /** Serve HTTPS for the host with a certificate from a Secret in the same namespace. */
@@ -150,6 +324,26 @@ export interface HelloServiceSpec {
   port?: number;
   /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
   nodeLossToleranceSeconds?: number;
+  /** When the node pulls the workload image: Always, IfNotPresent or Never. Absent: the operator's setting (--workload-image-pull-policy, default IfNotPresent). */
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */
+  imagePullSecrets?: LocalObjectReference[];
+  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts: changing it does not roll the pods. */
+  env?: EnvVar[];
+  /** Labels a node must have for the pods to run on it (for example kubernetes.io/arch: arm64). */
+  nodeSelector?: Record<string, string>;
+  /** Taints the pods tolerate, after the operator's own node.kubernetes.io/not-ready and unreachable tolerations (nodeLossToleranceSeconds). A toleration here with one of those keys replaces the operator's for that key. */
+  tolerations?: Toleration[];
+  /** The pods' affinity (core/v1 Affinity): the nodes they run on, and the pods they run with or away from. Node selector terms take matchExpressions (not matchFields). Absent: none. */
+  affinity?: Affinity;
+  /** The PriorityClass of the pods: which pods the scheduler places first, and evicts last. It must exist, or the pods are not created. Absent: the cluster default. */
+  priorityClassName?: string;
+  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty list turns spreading off. */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  /** Labels added to the pods. The operator's own (app.kubernetes.io/name, instance, managed-by, part-of, hello.operators.dev/revision, pod-template-hash) cannot be set. */
+  podLabels?: Record<string, string>;
+  /** Annotations added to the pods, for example a service mesh's (sidecar.istio.io/inject: "true"). Changing them rolls the pods. */
+  podAnnotations?: Record<string, string>;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources?: Resources;
   /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
@@ -170,6 +364,128 @@ export interface HelloServiceSpec {
   rollout?: RolloutSettings;
   /** The workload's GET /work?ms=N, which burns N ms of CPU, for load and autoscaling tests. Off unless enabled: anyone who can reach the Service could otherwise keep the pods busy. Absent means off. */
   work?: WorkSettings;
+}
+
+export type DefaultedLocalObjectReference = LocalObjectReference;
+
+export type DefaultedSecretKeySelector = SecretKeySelector;
+
+export type DefaultedConfigMapKeySelector = ConfigMapKeySelector;
+
+/** Where the value comes from: secretKeyRef or configMapKeyRef, one of them. Read when the pod starts. */
+export interface DefaultedEnvVarSource {
+  /** A key of a Secret in the HelloService's namespace. */
+  secretKeyRef?: DefaultedSecretKeySelector;
+  /** A key of a ConfigMap in the HelloService's namespace. */
+  configMapKeyRef?: DefaultedConfigMapKeySelector;
+}
+
+/** An environment variable of the workload container: a value, or valueFrom. */
+export interface DefaultedEnvVar {
+  /** The variable's name: letters, digits and "_", not starting with a digit. Not one the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT). */
+  name: string;
+  /** The value. Any UTF-8 except NUL. */
+  value?: string;
+  /** Where the value comes from: secretKeyRef or configMapKeyRef, one of them. Read when the pod starts. */
+  valueFrom?: DefaultedEnvVarSource;
+}
+
+export type DefaultedToleration = Toleration;
+
+export type DefaultedNodeSelectorRequirement = NodeSelectorRequirement;
+
+/** Nodes whose labels meet every requirement (core/v1 NodeSelectorTerm, matchExpressions only). */
+export interface DefaultedNodeSelectorTerm {
+  /** Requirements on the node labels, all of them. */
+  matchExpressions: DefaultedNodeSelectorRequirement[];
+}
+
+/** Nodes the pods must run on: those that match at least one term. */
+export interface DefaultedNodeSelector {
+  /** The terms, any of them. */
+  nodeSelectorTerms: DefaultedNodeSelectorTerm[];
+}
+
+/** A term and its weight. */
+export interface DefaultedPreferredSchedulingTerm {
+  /** How much the scheduler favours nodes that match, 1-100, against the other preferences. */
+  weight: number;
+  /** The nodes favoured. */
+  preference: DefaultedNodeSelectorTerm;
+}
+
+/** Nodes the pods must or should run on. */
+export interface DefaultedNodeAffinity {
+  /** Nodes the pods must run on: those that match at least one term. */
+  requiredDuringSchedulingIgnoredDuringExecution?: DefaultedNodeSelector;
+  /** Nodes the scheduler favours, by the weights of the terms they match. */
+  preferredDuringSchedulingIgnoredDuringExecution?: DefaultedPreferredSchedulingTerm[];
+}
+
+export type DefaultedLabelSelectorRequirement = LabelSelectorRequirement;
+
+/** A label selector (meta/v1 LabelSelector): matchLabels and matchExpressions, all of them. */
+export interface DefaultedFullLabelSelector {
+  /** Labels the selected objects carry, all of them. */
+  matchLabels?: Record<string, string>;
+  /** Requirements on the labels, all of them. */
+  matchExpressions?: DefaultedLabelSelectorRequirement[];
+}
+
+/** Pods in one topology domain (a node, a zone: the nodes sharing the value of topologyKey) that the scheduler places these pods with or away from (core/v1 PodAffinityTerm). */
+export interface DefaultedPodAffinityTerm {
+  /** The pods meant. Absent: none. */
+  labelSelector?: DefaultedFullLabelSelector;
+  /** The namespaces of the pods meant, with namespaces. Absent, and no namespaces: the HelloService's. */
+  namespaceSelector?: DefaultedFullLabelSelector;
+  /** Namespaces of the pods meant, by name, besides those namespaceSelector selects. */
+  namespaces?: string[];
+  /** The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone. */
+  topologyKey: string;
+}
+
+/** A term and its weight. */
+export interface DefaultedWeightedPodAffinityTerm {
+  /** How much the scheduler favours nodes that match, 1-100, against the other preferences. */
+  weight: number;
+  /** Pods in one topology domain (a node, a zone: the nodes sharing the value of topologyKey) that the scheduler places these pods with or away from (core/v1 PodAffinityTerm). */
+  podAffinityTerm: DefaultedPodAffinityTerm;
+}
+
+/** Pods to place these pods with, or away from (core/v1 PodAffinity or PodAntiAffinity). */
+export interface DefaultedPodAffinity {
+  /** Terms every pod must meet when scheduled; a pod that cannot stays Pending. */
+  requiredDuringSchedulingIgnoredDuringExecution?: DefaultedPodAffinityTerm[];
+  /** Terms the scheduler favours by their weight. */
+  preferredDuringSchedulingIgnoredDuringExecution?: DefaultedWeightedPodAffinityTerm[];
+}
+
+/** The pods' affinity (core/v1 Affinity): the nodes they run on, and the pods they run with or away from. Node selector terms take matchExpressions (not matchFields). Absent: none. */
+export interface DefaultedAffinity {
+  /** Nodes the pods must or should run on. */
+  nodeAffinity?: DefaultedNodeAffinity;
+  /** Pods to place these pods near (in the same domain). */
+  podAffinity?: DefaultedPodAffinity;
+  /** Pods to place these pods away from (in other domains). */
+  podAntiAffinity?: DefaultedPodAffinity;
+}
+
+/** How evenly the pods spread over the domains of one topology (core/v1 TopologySpreadConstraint). */
+export interface DefaultedTopologySpreadConstraint {
+  /** The most the pod counts of two domains may differ by (1-100). */
+  maxSkew: number;
+  /** The node label whose value makes a domain, for example kubernetes.io/hostname or topology.kubernetes.io/zone. */
+  topologyKey: string;
+  /** DoNotSchedule: a pod that would break maxSkew stays Pending; ScheduleAnyway: it is only disfavoured. */
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** The pods counted. Absent: this HelloService's pods (the operator fills in their selector). */
+  labelSelector?: DefaultedFullLabelSelector;
+  /** With DoNotSchedule: the fewest domains to count, so that fewer domains than this hold pods back (1-100). */
+  minDomains?: number;
+  /** Honor (the default): count only the nodes the pods' node affinity and nodeSelector allow; Ignore: all. */
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  /** Honor: count only the nodes whose taints the pods tolerate; Ignore (the default): all. */
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 
 /** Reserved CPU and memory. */
@@ -214,6 +530,10 @@ export interface DefaultedServiceSettings {
   type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /** The port the Service listens on (1-65535). Default 80. */
   port: number;
+  /** Labels added to the Service. The operator's own labels (app.kubernetes.io/name, instance, managed-by, part-of) cannot be set. */
+  labels?: Record<string, string>;
+  /** Annotations copied onto the Service, for example a cloud load balancer's (service.beta.kubernetes.io/aws-load-balancer-internal: "true"). Not service.beta.kubernetes.io/load-balancer-source-ranges. */
+  annotations?: Record<string, string>;
 }
 
 export type DefaultedIngressTLS = IngressTLS;
@@ -308,6 +628,26 @@ export interface DefaultedHelloServiceSpec {
   port: number;
   /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
   nodeLossToleranceSeconds: number;
+  /** When the node pulls the workload image: Always, IfNotPresent or Never. Absent: the operator's setting (--workload-image-pull-policy, default IfNotPresent). */
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */
+  imagePullSecrets?: DefaultedLocalObjectReference[];
+  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts: changing it does not roll the pods. */
+  env?: DefaultedEnvVar[];
+  /** Labels a node must have for the pods to run on it (for example kubernetes.io/arch: arm64). */
+  nodeSelector?: Record<string, string>;
+  /** Taints the pods tolerate, after the operator's own node.kubernetes.io/not-ready and unreachable tolerations (nodeLossToleranceSeconds). A toleration here with one of those keys replaces the operator's for that key. */
+  tolerations?: DefaultedToleration[];
+  /** The pods' affinity (core/v1 Affinity): the nodes they run on, and the pods they run with or away from. Node selector terms take matchExpressions (not matchFields). Absent: none. */
+  affinity?: DefaultedAffinity;
+  /** The PriorityClass of the pods: which pods the scheduler places first, and evicts last. It must exist, or the pods are not created. Absent: the cluster default. */
+  priorityClassName?: string;
+  /** How the pods spread over nodes and zones. Given, it replaces the default: a soft spread over nodes (kubernetes.io/hostname, maxSkew 1, ScheduleAnyway) of each rollout's pods; an empty list turns spreading off. */
+  topologySpreadConstraints?: DefaultedTopologySpreadConstraint[];
+  /** Labels added to the pods. The operator's own (app.kubernetes.io/name, instance, managed-by, part-of, hello.operators.dev/revision, pod-template-hash) cannot be set. */
+  podLabels?: Record<string, string>;
+  /** Annotations added to the pods, for example a service mesh's (sidecar.istio.io/inject: "true"). Changing them rolls the pods. */
+  podAnnotations?: Record<string, string>;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources: DefaultedResources;
   /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */

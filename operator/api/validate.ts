@@ -80,6 +80,9 @@ export function validateNode(node: SchemaNode, value: unknown, path: string): Fi
       fail(`should be less than or equal to ${node.maximum}, not ${value}`);
   }
   if (Array.isArray(value)) {
+    if (node.minItems !== undefined && value.length < node.minItems) {
+      fail(`must have at least ${node.minItems} items, not ${value.length}`);
+    }
     if (node.maxItems !== undefined && value.length > node.maxItems) {
       fail(`must have at most ${node.maxItems} items, not ${value.length}`);
     }
@@ -108,8 +111,10 @@ export function validateNode(node: SchemaNode, value: unknown, path: string): Fi
   // Like the API server, a rule is only evaluated on a value whose structure is valid.
   if (errors.length === 0) {
     for (const rule of node.rules ?? []) {
-      if (!(rule.check as (self: unknown) => boolean)(value))
-        fail(rule.message, path + (rule.fieldPath ?? ''));
+      if (!(rule.check as (self: unknown) => boolean)(value)) {
+        const message = (rule.messageOf as ((self: unknown) => string) | undefined)?.(value) ?? rule.message;
+        fail(message, path + (rule.fieldPath ?? ''));
+      }
     }
   }
   return errors;

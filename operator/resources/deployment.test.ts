@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
 import { buildConfigMap } from './configmap.ts';
-import { buildDeployment, PRE_STOP_SLEEP_SECONDS, REVISION_HISTORY_LIMIT } from './deployment.ts';
+import {
+  buildDeployment,
+  NODE_LOSS_TAINTS,
+  PRE_STOP_SLEEP_SECONDS,
+  REVISION_HISTORY_LIMIT,
+} from './deployment.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
 import { REVISION_LABEL } from './labels.ts';
-import { CONFIG_HASH_ANNOTATION } from './names.ts';
+import { CONFIG_HASH_ANNOTATION, OPERATOR_ENV } from './names.ts';
 import { revisionOf } from './revision.ts';
 import { operatorSettings } from './settings.ts';
 
@@ -296,5 +302,132 @@ describe('buildDeployment', () => {
     expect(d.metadata?.labels?.team).toBe('platform');
     expect(d.spec?.template.metadata?.labels?.team).toBe('platform');
     expect(d.spec?.selector.matchLabels?.team).toBeUndefined();
+  });
+});
+
+describe('buildDeployment: placement, metadata, images and env (issue 20)', () => {
+  it('renders a HelloService that sets none of them exactly as before them, so that no pod rolls', () => {
+    // testdata/minimal-children.json is the builders' output from before these fields existed.
+    const before = JSON.parse(readFileSync('operator/resources/testdata/minimal-children.json', 'utf8'));
+    expect(JSON.parse(JSON.stringify(buildDeployment(hello(), settings)))).toEqual(before.deployment);
+  });
+
+  it('passes nodeSelector, affinity and priorityClassName to the pods', () => {
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['a'] }] },
+          ],
+        },
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 50,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'hello' } },
+            },
+          },
+        ],
+      },
+    };
+    const spec = pod(
+      buildDeployment(
+        hello({ nodeSelector: { 'kubernetes.io/arch': 'arm64' }, affinity, priorityClassName: 'high' }),
+        settings,
+      ),
+    );
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+    expect(spec.affinity).toEqual(affinity);
+    expect(spec.priorityClassName).toBe('high');
+  });
+
+  it("appends spec.tolerations after the operator's own", () => {
+    const dedicated = {
+      key: 'dedicated',
+      operator: 'Equal' as const,
+      value: 'web',
+      effect: 'NoSchedule' as const,
+    };
+    const tolerations = pod(buildDeployment(hello({ tolerations: [dedicated] }), settings)).tolerations;
+    expect(tolerations?.map((t) => t.key)).toEqual([...NODE_LOSS_TAINTS, 'dedicated']);
+    expect(tolerations?.[2]).toEqual(dedicated);
+  });
+
+  it("lets a toleration with the key of one of the operator's replace it", () => {
+    const unreachable = {
+      key: 'node.kubernetes.io/unreachable',
+      operator: 'Exists' as const,
+      effect: 'NoExecute' as const,
+      tolerationSeconds: 600,
+    };
+    const tolerations = pod(buildDeployment(hello({ tolerations: [unreachable] }), settings)).tolerations;
+    expect(tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      unreachable,
+    ]);
+  });
+
+  it('replaces the default spread with spec.topologySpreadConstraints, selecting its own pods unless told', () => {
+    const zone = {
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'DoNotSchedule' as const,
+    };
+    const other = { ...zone, topologyKey: 'rack', labelSelector: { matchLabels: { team: 'a' } } };
+    const d = buildDeployment(hello({ topologySpreadConstraints: [zone, other] }), settings);
+    expect(pod(d).topologySpreadConstraints).toEqual([{ ...zone, labelSelector: d.spec?.selector }, other]);
+  });
+
+  it('renders no empty list or map, which the API server would drop (and the drift check then re-apply)', () => {
+    const spec = pod(
+      buildDeployment(
+        hello({ topologySpreadConstraints: [], nodeSelector: {}, imagePullSecrets: [] }),
+        settings,
+      ),
+    );
+    expect(spec).not.toHaveProperty('topologySpreadConstraints');
+    expect(spec).not.toHaveProperty('nodeSelector');
+    expect(spec).not.toHaveProperty('imagePullSecrets');
+  });
+
+  it('labels and annotates the pods, the operator’s labels and config hash kept', () => {
+    const d = buildDeployment(
+      hello({ podLabels: { team: 'payments' }, podAnnotations: { 'sidecar.istio.io/inject': 'true' } }),
+      settings,
+    );
+    const meta = d.spec?.template.metadata;
+    expect(meta?.labels).toMatchObject({ team: 'payments', ...d.spec?.selector?.matchLabels });
+    expect(meta?.labels?.[REVISION_LABEL]).toBeDefined();
+    expect(meta?.annotations).toEqual({
+      'sidecar.istio.io/inject': 'true',
+      [CONFIG_HASH_ANNOTATION]: hash(buildDeployment(hello(), settings)),
+    });
+  });
+
+  it('takes imagePullSecrets, and an imagePullPolicy over the operator setting', () => {
+    const d = buildDeployment(
+      hello({ imagePullSecrets: [{ name: 'regcred' }], imagePullPolicy: 'Always' }),
+      operatorSettings({ imagePullPolicy: 'Never' }),
+    );
+    expect(pod(d).imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(container(d).imagePullPolicy).toBe('Always');
+    expect(
+      container(buildDeployment(hello(), operatorSettings({ imagePullPolicy: 'Never' }))).imagePullPolicy,
+    ).toBe('Never');
+  });
+
+  it('appends spec.env after the variables the operator sets, which are the names OPERATOR_ENV lists', () => {
+    const env = [
+      { name: 'MODE', value: 'fast' },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token', optional: true } } },
+      { name: 'REGION', valueFrom: { configMapKeyRef: { name: 'site', key: 'region' } } },
+    ];
+    const got = container(buildDeployment(hello({ env }), settings)).env;
+    expect(got?.map((e) => e.name)).toEqual([...OPERATOR_ENV, 'MODE', 'TOKEN', 'REGION']);
+    expect(got?.slice(OPERATOR_ENV.length)).toEqual(env);
+    expect(container(buildDeployment(hello(), settings)).env?.map((e) => e.name)).toEqual([...OPERATOR_ENV]);
   });
 });

@@ -1,11 +1,27 @@
-import type { V1Container, V1Deployment, V1PodSpec, V1Probe } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1Deployment,
+  V1EnvVar,
+  V1PodSpec,
+  V1Probe,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
 import { desiredReplicas } from '../api/defaults.ts';
 import { formatBytes, parseQuantity } from '../api/quantity.ts';
 import type { DefaultedHelloService } from '../api/types.ts';
 import { configMapName, messageHash } from './configmap.ts';
 import { childLabels, REVISION_LABEL, selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
-import { CONFIG_HASH_ANNOTATION, CONTAINER_NAME, childName, MESSAGES_KEY, PORT_NAME } from './names.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  CONTAINER_NAME,
+  childName,
+  MESSAGES_KEY,
+  OPERATOR_ENV,
+  type OperatorEnvName,
+  PORT_NAME,
+} from './names.ts';
 import { revisionOf } from './revision.ts';
 import type { OperatorSettings } from './settings.ts';
 
@@ -48,24 +64,31 @@ const httpProbe = (path: string, probe: V1Probe): V1Probe => ({
   ...probe,
 });
 
+/** The environment the operator sets, one entry per name of OPERATOR_ENV (which spec.env cannot
+ * use), then the user's spec.env. */
+function containerEnv(hs: DefaultedHelloService, settings: OperatorSettings): V1EnvVar[] {
+  const { spec } = hs;
+  const own: Record<OperatorEnvName, Omit<V1EnvVar, 'name'>> = {
+    PORT: { value: String(spec.port) },
+    [MESSAGES_KEY]: {
+      valueFrom: { configMapKeyRef: { name: configMapName(hs, settings), key: MESSAGES_KEY } },
+    },
+    TMPDIR: { value: '/tmp' },
+    SCRATCH_VOLUME_BYTES: { value: String(tmpVolumeBytes(spec)) },
+    // 0 turns /work off in the workload.
+    WORK_MAX_CONCURRENT: { value: String(spec.work?.enabled ? spec.work.maxConcurrent : 0) },
+  };
+  return [...OPERATOR_ENV.map((name) => ({ name, ...own[name] })), ...(spec.env ?? [])];
+}
+
 function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Container {
   const { spec } = hs;
   return {
     name: CONTAINER_NAME,
     image: spec.image ?? settings.workloadImage,
-    imagePullPolicy: settings.imagePullPolicy,
+    imagePullPolicy: spec.imagePullPolicy ?? settings.imagePullPolicy,
     ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: 'TCP' }],
-    env: [
-      { name: 'PORT', value: String(spec.port) },
-      {
-        name: MESSAGES_KEY,
-        valueFrom: { configMapKeyRef: { name: configMapName(hs, settings), key: MESSAGES_KEY } },
-      },
-      { name: 'TMPDIR', value: '/tmp' },
-      { name: 'SCRATCH_VOLUME_BYTES', value: String(tmpVolumeBytes(spec)) },
-      // 0 turns /work off in the workload.
-      { name: 'WORK_MAX_CONCURRENT', value: String(spec.work?.enabled ? spec.work.maxConcurrent : 0) },
-    ],
+    env: containerEnv(hs, settings),
     resources: {
       requests: {
         cpu: spec.resources.requests.cpu,
@@ -100,8 +123,58 @@ function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Con
   };
 }
 
+/**
+ * spec.topologySpreadConstraints (empty: none), each without a labelSelector given this
+ * HelloService's pods. Or the default: spread the pods over nodes, so that one node going down takes
+ * as few as possible; softly, so that a one-node cluster still runs them all. pod-template-hash
+ * spreads each rollout's pods, not old and new together.
+ */
+function topologySpread(hs: DefaultedHelloService): V1TopologySpreadConstraint[] {
+  const pods = { matchLabels: selectorLabels(hs) };
+  const given = hs.spec.topologySpreadConstraints;
+  if (given) return given.map((c) => ({ ...c, labelSelector: c.labelSelector ?? pods }));
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: pods,
+      matchLabelKeys: ['pod-template-hash'],
+    },
+  ];
+}
+
+/** The keys of the operator's own tolerations, which a spec.tolerations entry with the same key replaces. */
+export const NODE_LOSS_TAINTS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
+
+/**
+ * Leave a lost node after nodeLossToleranceSeconds, not Kubernetes' default 300 s: the replacements
+ * start elsewhere while the node is still gone. Then spec.tolerations; one with the key of ours
+ * replaces ours (the user's tolerations win for their keys).
+ */
+function tolerations(hs: DefaultedHelloService): V1Toleration[] {
+  const given = hs.spec.tolerations ?? [];
+  const own = NODE_LOSS_TAINTS.filter((key) => !given.some((t) => t.key === key)).map((key) => ({
+    key,
+    operator: 'Exists',
+    effect: 'NoExecute',
+    tolerationSeconds: hs.spec.nodeLossToleranceSeconds,
+  }));
+  return [...own, ...given];
+}
+
+/**
+ * `{ [key]: value }` when the list or map has entries, else nothing: the API server drops an empty
+ * one, and a field rendered but never stored would make the drift check (reconcile/up-to-date.ts)
+ * re-apply the Deployment at every resync.
+ */
+function ifAny<K extends string, V>(key: K, value: V[] | Record<string, V> | null | undefined) {
+  return value && Object.keys(value).length > 0 ? ({ [key]: value } as { [k in K]: typeof value }) : {};
+}
+
 function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSpec {
-  const { tmp } = hs.spec;
+  const { spec } = hs;
+  const { tmp } = spec;
   return {
     serviceAccountName: childName(hs.metadata.name),
     automountServiceAccountToken: false,
@@ -116,26 +189,13 @@ function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSp
       fsGroup: RUN_AS_ID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    // Spread the pods over nodes, so that one node going down takes as few as possible; a soft
-    // constraint, so that a one-node cluster still runs them all. pod-template-hash spreads each
-    // rollout's pods, not old and new together.
-    topologySpreadConstraints: [
-      {
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: selectorLabels(hs) },
-        matchLabelKeys: ['pod-template-hash'],
-      },
-    ],
-    // Leave a lost node after nodeLossToleranceSeconds, not Kubernetes' default 300 s: the
-    // replacements start elsewhere while the node is still gone.
-    tolerations: ['not-ready', 'unreachable'].map((condition) => ({
-      key: `node.kubernetes.io/${condition}`,
-      operator: 'Exists',
-      effect: 'NoExecute',
-      tolerationSeconds: hs.spec.nodeLossToleranceSeconds,
-    })),
+    ...ifAny('topologySpreadConstraints', topologySpread(hs)),
+    tolerations: tolerations(hs),
+    // The placement knobs, each only when set, so that a HelloService without them keeps its template.
+    ...ifAny('nodeSelector', spec.nodeSelector),
+    ...(spec.affinity ? { affinity: spec.affinity } : {}),
+    ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
+    ...ifAny('imagePullSecrets', spec.imagePullSecrets),
     containers: [container(hs, settings)],
     volumes: [
       {
@@ -166,10 +226,15 @@ export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSet
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: {
-          labels: { ...childLabels(hs, settings), [REVISION_LABEL]: revisionOf(hs, settings).name },
+          // The operator's labels last: they win over podLabels (which the schema keeps from them).
+          labels: {
+            ...hs.spec.podLabels,
+            ...childLabels(hs, settings),
+            [REVISION_LABEL]: revisionOf(hs, settings).name,
+          },
           // The message reaches the pods as an environment variable, read at start only: a new hash
           // changes the template and so rolls the pods onto the new message.
-          annotations: { [CONFIG_HASH_ANNOTATION]: messageHash(hs) },
+          annotations: { ...hs.spec.podAnnotations, [CONFIG_HASH_ANNOTATION]: messageHash(hs) },
         },
         spec: podSpec(hs, settings),
       },

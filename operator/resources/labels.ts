@@ -15,6 +15,18 @@ export const MANAGED_BY = 'hello-operator';
  * the pods of one revision can be listed (reconcile/rollback.ts looks for crash loops).
  */
 export const REVISION_LABEL = 'hello.operators.dev/revision';
+/**
+ * The pod labels that are the operator's: the selector, its own, the revision, and the Deployment
+ * controller's pod-template-hash. spec.podLabels and spec.service.labels cannot set them.
+ */
+export const OPERATOR_POD_LABELS = [
+  NAME_LABEL,
+  INSTANCE_LABEL,
+  MANAGED_BY_LABEL,
+  PART_OF_LABEL,
+  REVISION_LABEL,
+  'pod-template-hash',
+] as const;
 /** The application every child is part of. */
 export const APP_NAME = 'hello';
 

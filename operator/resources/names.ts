@@ -27,5 +27,15 @@ export const CONTAINER_NAME = 'hello';
 export const PORT_NAME = 'http';
 /** The ConfigMap key (and environment variable) holding the message. */
 export const MESSAGES_KEY = 'MESSAGES';
+/** The environment variables the operator sets in the workload container (deployment.ts), in their
+ * order there; spec.env cannot set them. */
+export const OPERATOR_ENV = [
+  'PORT',
+  MESSAGES_KEY,
+  'TMPDIR',
+  'SCRATCH_VOLUME_BYTES',
+  'WORK_MAX_CONCURRENT',
+] as const;
+export type OperatorEnvName = (typeof OPERATOR_ENV)[number];
 /** The pod-template annotation holding the ConfigMap's content hash: a new message rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'hello.operators.dev/config-hash';

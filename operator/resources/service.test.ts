@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildDeployment } from './deployment.ts';
 import { hello, LONGEST_NAME, settings } from './fixtures.ts';
@@ -38,5 +39,19 @@ describe('buildService', () => {
     expect(buildService(hello({}, { name: LONGEST_NAME }), settings).metadata?.name).toMatch(
       /^[a-z][-a-z0-9]{0,62}$/,
     );
+  });
+});
+
+describe('buildService: labels and annotations (issue 20)', () => {
+  it('renders a Service without them exactly as before them', () => {
+    const before = JSON.parse(readFileSync('operator/resources/testdata/minimal-children.json', 'utf8'));
+    expect(JSON.parse(JSON.stringify(buildService(hello(), settings)))).toEqual(before.service);
+  });
+
+  it('adds service.labels under the operator’s own and copies service.annotations', () => {
+    const annotations = { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' };
+    const svc = buildService(hello({ service: { labels: { team: 'a' }, annotations } }), settings);
+    expect(svc.metadata?.labels).toEqual({ team: 'a', ...buildService(hello(), settings).metadata?.labels });
+    expect(svc.metadata?.annotations).toEqual(annotations);
   });
 });

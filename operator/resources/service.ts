@@ -7,10 +7,14 @@ import type { OperatorSettings } from './settings.ts';
 
 /** The Service in front of the pods: spec.service.port → the pods' named port. */
 export function buildService(hs: DefaultedHelloService, settings: OperatorSettings): V1Service {
+  const { labels, annotations } = hs.spec.service;
+  const metadata = childMeta(hs, settings, annotations);
+  // The operator's labels win (the schema keeps service.labels from setting them anyway).
+  if (labels) metadata.labels = { ...labels, ...metadata.labels };
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: childMeta(hs, settings),
+    metadata,
     spec: {
       type: hs.spec.service.type,
       selector: selectorLabels(hs),

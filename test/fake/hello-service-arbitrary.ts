@@ -267,6 +267,223 @@ const peer = fc.oneof(
   fc.record({ ipBlock: fc.record({ cidr: pick(...CIDRS) }), podSelector: selector }),
 );
 
+/** Mostly one of `good` (valid values, so that nested lists are often valid as a whole and their
+ * Deployment gets checked too), else one of `bad`. */
+const mostly = <T>(good: T[], bad: T[]) =>
+  fc.oneof({ arbitrary: pick(...good), weight: 5 }, { arbitrary: pick(...bad), weight: 1 });
+/** Mostly a short list, sometimes one at `max` items or just past it. */
+const list = <T>(item: fc.Arbitrary<T>, max: number, maxLength = 2) =>
+  fc.oneof(
+    { arbitrary: fc.array(item, { maxLength }), weight: 8 },
+    { arbitrary: pick(max, max + 1).chain((n) => fc.array(item, { minLength: n, maxLength: n })), weight: 1 },
+  );
+const optional = { requiredKeys: [] as never[] };
+const GOOD_KEYS = ['app', 'team', 'example.com/team', 'a.b/c', 'k'.repeat(63), `${'d'.repeat(253)}/x`];
+const BAD_KEYS = LABEL_KEYS.filter((k) => !GOOD_KEYS.includes(k));
+const labelKey = mostly(GOOD_KEYS, BAD_KEYS);
+const GOOD_VALUES = ['', 'a', 'A-b_c.d', 'v'.repeat(63), '1', '10'];
+const labelValue = mostly(GOOD_VALUES, ['-a', 'a-', 'a b', 'a/b', 'v'.repeat(64), 'é', '-1', '1.5']);
+const goodLabels = fc.dictionary(labelKey, labelValue, { maxKeys: 2 });
+
+// Placement, in Kubernetes' own shapes: the pod validation's rules (operators and values, keys,
+// effects) are where the two implementations can part.
+/** Mostly a value of the right shape (required fields present, values that fit the operator), else
+ * anything of `random`. */
+const shaped = <T, U>(valid: fc.Arbitrary<T>, random: fc.Arbitrary<U>) =>
+  fc.oneof({ arbitrary: valid, weight: 4 }, { arbitrary: random, weight: 1 });
+const requirement = shaped(
+  fc.oneof(
+    fc.record({
+      key: labelKey,
+      operator: pick('In', 'NotIn'),
+      values: fc.array(labelValue, { minLength: 1, maxLength: 2 }),
+    }),
+    fc.record({ key: labelKey, operator: pick('Exists', 'DoesNotExist') }),
+    fc.record({
+      key: labelKey,
+      operator: pick('Gt', 'Lt'),
+      values: fc.tuple(pick('1', '10', '0', '-1', '1.5', 'a')),
+    }),
+  ),
+  fc.record(
+    {
+      key: labelKey,
+      operator: mostly(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'], ['in', '']),
+      values: fc.array(labelValue, { maxLength: 2 }),
+    },
+    { requiredKeys: ['operator'] },
+  ),
+);
+const fullSelector = fc.record(
+  { matchLabels: goodLabels, matchExpressions: fc.array(requirement, { maxLength: 1 }) },
+  optional,
+);
+const nodeSelectorTerm = shaped(
+  fc.record({ matchExpressions: fc.array(requirement, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ matchExpressions: list(requirement, 8, 1) }, optional),
+);
+const namespace = mostly(['default', 'a', 'l'.repeat(63)], ['A', '-a', 'a.b', 'l'.repeat(64), '']);
+const topologyKey = mostly(['kubernetes.io/hostname', 'topology.kubernetes.io/zone', 'rack'], BAD_KEYS);
+const podAffinityTerm = fc.record(
+  {
+    labelSelector: fullSelector,
+    namespaceSelector: fullSelector,
+    namespaces: fc.array(namespace, { maxLength: 1 }),
+    topologyKey,
+  },
+  { requiredKeys: ['topologyKey'] },
+);
+const weight = intAround(1, 100);
+const podAffinity = fc.record(
+  {
+    requiredDuringSchedulingIgnoredDuringExecution: list(podAffinityTerm, 8, 1),
+    preferredDuringSchedulingIgnoredDuringExecution: list(
+      shaped(
+        fc.record({ weight: pick(1, 50, 100), podAffinityTerm }),
+        fc.record({ weight, podAffinityTerm }, optional),
+      ),
+      8,
+      1,
+    ),
+  },
+  optional,
+);
+const affinity = fc.record(
+  {
+    nodeAffinity: fc.record(
+      {
+        requiredDuringSchedulingIgnoredDuringExecution: shaped(
+          fc.record({ nodeSelectorTerms: fc.array(nodeSelectorTerm, { minLength: 1, maxLength: 2 }) }),
+          fc.record({ nodeSelectorTerms: list(nodeSelectorTerm, 8, 2) }, optional),
+        ),
+        preferredDuringSchedulingIgnoredDuringExecution: list(
+          shaped(
+            fc.record({ weight: pick(1, 50, 100), preference: nodeSelectorTerm }),
+            fc.record({ weight, preference: nodeSelectorTerm }, optional),
+          ),
+          8,
+          1,
+        ),
+      },
+      optional,
+    ),
+    podAffinity,
+    podAntiAffinity: podAffinity,
+  },
+  optional,
+);
+const toleration = fc.record(
+  {
+    key: mostly([...GOOD_KEYS, 'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], BAD_KEYS),
+    operator: mostly(['Equal', 'Exists'], ['Lt', '']),
+    value: labelValue,
+    effect: mostly(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], ['', 'noexecute']),
+    tolerationSeconds: intAround(0, 86400),
+  },
+  optional,
+);
+const spreadConstraint = fc.record(
+  {
+    maxSkew: intAround(1, 100),
+    topologyKey,
+    whenUnsatisfiable: mostly(['DoNotSchedule', 'ScheduleAnyway'], ['Never']),
+    labelSelector: fullSelector,
+    minDomains: intAround(1, 100),
+    nodeAffinityPolicy: mostly(['Honor', 'Ignore'], ['honor']),
+    nodeTaintsPolicy: mostly(['Honor', 'Ignore'], ['']),
+  },
+  { requiredKeys: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'] },
+);
+
+// Metadata: the operator's own keys are refused wherever a user may add labels or annotations.
+const OWN_LABELS = [
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/managed-by',
+  'app.kubernetes.io/part-of',
+  'hello.operators.dev/revision',
+  'pod-template-hash',
+];
+const podLabels = fc.dictionary(
+  fc.oneof(
+    { arbitrary: labelKey, weight: 4 },
+    { arbitrary: pick(...OWN_LABELS, 'app.kubernetes.io/version'), weight: 1 },
+  ),
+  labelValue,
+  { maxKeys: 3 },
+);
+const podAnnotations = fc.dictionary(
+  fc.oneof(
+    { arbitrary: labelKey, weight: 4 },
+    {
+      arbitrary: pick(
+        'hello.operators.dev/config-hash',
+        'sidecar.istio.io/inject',
+        // Annotations the pod validation reads.
+        'kubernetes.io/config.mirror',
+        'scheduler.alpha.kubernetes.io/tolerations',
+        'controller.kubernetes.io/pod-deletion-cost',
+        'seccomp.security.alpha.kubernetes.io/pod',
+        'container.seccomp.security.alpha.kubernetes.io/hello',
+        'container.apparmor.security.beta.kubernetes.io/hello',
+        'container.apparmor.security.beta.kubernetes.io/other',
+        'kubectl.kubernetes.io/default-container',
+      ),
+      weight: 1,
+    },
+  ),
+  edgeOr(pick('', 'true', 'a\nb'), text(8)),
+  { maxKeys: 3 },
+);
+
+// Configuration.
+const envName = mostly(
+  ['MODE', '_a', 'a1', 'port', 'x'.repeat(128)],
+  [
+    '1a',
+    'A-B',
+    'A.B',
+    'PORT',
+    'MESSAGES',
+    'TMPDIR',
+    'SCRATCH_VOLUME_BYTES',
+    'WORK_MAX_CONCURRENT',
+    '',
+    'x'.repeat(129),
+  ],
+);
+const configKey = mostly(
+  ['token', '.a', 'a..b', '-', '_', 'k'.repeat(253)],
+  ['.', '..', '..a', 'a/b', 'a b', 'k'.repeat(254), ''],
+);
+const objectName = mostly(['a', 'token', 'hello.example.com', `${'l'.repeat(63)}.com`], DNS_NAMES);
+const keyRef = fc.record(
+  { name: objectName, key: configKey, optional: fc.boolean() },
+  { requiredKeys: ['name', 'key'] },
+);
+const envVar = fc.oneof(
+  fc.record(
+    { name: envName, value: edgeOr(pick('', 'x', 'a\u0000b', 'x'.repeat(4096), 'x'.repeat(4097)), text(8)) },
+    { requiredKeys: ['name'] },
+  ),
+  fc.record(
+    {
+      name: envName,
+      valueFrom: fc.oneof(fc.record({ secretKeyRef: keyRef }), fc.record({ configMapKeyRef: keyRef })),
+    },
+    { requiredKeys: ['name'] },
+  ),
+  // Both, or neither: refused.
+  fc.record(
+    {
+      name: envName,
+      value: pick('', 'x'),
+      valueFrom: fc.record({ secretKeyRef: keyRef, configMapKeyRef: keyRef }, optional),
+    },
+    { requiredKeys: ['name'] },
+  ),
+);
+
 /** Every optional field of the spec, each present. */
 const FIELDS = {
   image: edgeOr(pick(...IMAGES), fc.string({ minLength: 1, maxLength: 20 })),
@@ -292,6 +509,17 @@ const FIELDS = {
     {
       type: pick('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName', 'clusterip'),
       port: intAround(1, 65535),
+      labels: podLabels,
+      annotations: fc.oneof(
+        { arbitrary: annotations, weight: 4 },
+        {
+          // An annotation the Service validation reads.
+          arbitrary: fc.record({
+            'service.beta.kubernetes.io/load-balancer-source-ranges': pick('10.0.0.0/8', 'x', ''),
+          }),
+          weight: 1,
+        },
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -320,6 +548,16 @@ const FIELDS = {
   ),
   rollout: fc.record({ progressDeadlineSeconds: intAround(10, 3600) }, { requiredKeys: [] }),
   work: fc.record({ enabled: fc.boolean(), maxConcurrent: intAround(1, 32) }, { requiredKeys: [] }),
+  nodeSelector: fc.oneof(goodLabels, labels),
+  tolerations: list(toleration, 16),
+  affinity,
+  priorityClassName: objectName,
+  topologySpreadConstraints: list(spreadConstraint, 8),
+  podLabels,
+  podAnnotations,
+  imagePullSecrets: list(fc.record({ name: objectName }, optional), 8),
+  imagePullPolicy: mostly(['Always', 'IfNotPresent', 'Never'], ['always', '']),
+  env: list(envVar, 32),
 };
 const fields = fc.record(
   Object.fromEntries(
@@ -334,9 +572,37 @@ const fields = fc.record(
  * A HelloService spec: a message and at most three other fields, so that one field's edge value is
  * seldom hidden behind another field that is invalid anyway.
  */
-export const helloServiceSpec = fc
+const anySpec = fc
   .tuple(message, fields, fc.subarray(Object.keys(FIELDS) as (keyof typeof FIELDS)[], { maxLength: 3 }))
   .map(([msg, all, keys]) => ({
     message: msg,
     ...Object.fromEntries(keys.map((k) => [k, all[k]])),
   }));
+
+/** The fields of issue 20 (placement, metadata, images, env). */
+const KNOBS: (keyof typeof FIELDS)[] = [
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'priorityClassName',
+  'topologySpreadConstraints',
+  'podLabels',
+  'podAnnotations',
+  'imagePullSecrets',
+  'imagePullPolicy',
+  'env',
+  'service',
+];
+/** A plain message and one or two of KNOBS, so that their valid values often reach the dry run of
+ * the Deployment and the Service too. */
+const knobsSpec = fc
+  .tuple(
+    fc.record(Object.fromEntries(KNOBS.map((k) => [k, FIELDS[k]]))),
+    fc.subarray(KNOBS, { minLength: 1, maxLength: 2 }),
+  )
+  .map(([all, keys]) => ({ message: 'Hello, world!', ...Object.fromEntries(keys.map((k) => [k, all[k]])) }));
+
+export const helloServiceSpec = fc.oneof(
+  { arbitrary: anySpec, weight: 2 },
+  { arbitrary: knobsSpec, weight: 1 },
+);
