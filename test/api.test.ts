@@ -251,6 +251,23 @@ describe('rendered children in a namespace enforcing Pod Security "restricted"',
       const accountsYaml = accounts.map((a) => `---\n${stringify(a)}`).join('');
       const sa = await kubectl(['create', '-n', ns, '-f', '-'], accountsYaml);
       expect(sa.stderr).toBe('');
+      // So does a PriorityClass a pod names (examples/platform.yaml says it must exist): made for
+      // the test when the cluster has none of that name, and removed again.
+      const priorityClasses = [
+        ...new Set(
+          deployments.flatMap((d) => {
+            const name = (d as { spec?: { template?: { spec?: { priorityClassName?: string } } } }).spec
+              ?.template?.spec?.priorityClassName;
+            return name ? [name] : [];
+          }),
+        ),
+      ];
+      const made: string[] = [];
+      for (const name of priorityClasses) {
+        if ((await kubectl(['get', 'priorityclass', name])).code === 0) continue;
+        expect((await kubectl(['create', 'priorityclass', name, '--value=1000'])).code).toBe(0);
+        made.push(name);
+      }
       try {
         for (const deployment of deployments) {
           const pod = await dryRunCreate(ns, JSON.stringify(podOf(deployment)));
@@ -260,6 +277,7 @@ describe('rendered children in a namespace enforcing Pod Security "restricted"',
         }
       } finally {
         await kubectl(['delete', '-n', ns, '--wait=false', '-f', '-'], accountsYaml);
+        for (const name of made) await kubectl(['delete', 'priorityclass', name, '--wait=false']);
       }
     });
   }
