@@ -16,7 +16,7 @@ import { render } from '../../operator/render.ts';
 import { childKind } from '../../operator/resources/children.ts';
 import { eventually, kubeConfig } from '../cluster/kube.ts';
 import { monitoringCrdPath } from '../cluster/paths.ts';
-import { installCrd, kubectlFor, must, NS_PREFIX } from '../operator/operator-process.ts';
+import { installCrd, kubectlFor, must, NS_PREFIX, waitEstablished } from '../operator/operator-process.ts';
 import { helloServiceSpec } from './hello-service-arbitrary.ts';
 
 /** Fixed, so that a failure is reproduced by running the test again; the runs keep it under 2 minutes. */
@@ -35,7 +35,7 @@ describe('validate.ts and the API server agree on every HelloService', () => {
     // The ServiceMonitor child needs prometheus-operator's CRD (from its Go module, as the cluster tests use it).
     if (kubectl(['get', 'crd', 'servicemonitors.monitoring.coreos.com']).status !== 0) {
       must(kubectl, ['apply', '--server-side', '-f', monitoringCrdPath('servicemonitors')]);
-      must(kubectl, ['wait', '--for=condition=Established', 'crd/servicemonitors.monitoring.coreos.com']);
+      waitEstablished(kubectl, 'servicemonitors.monitoring.coreos.com');
       ourServiceMonitorCrd = true;
     }
     must(kubectl, ['create', 'namespace', ns]);

@@ -116,12 +116,22 @@ export function installCrd(kubectl: Kubectl, root = repoRoot): void {
     '-f',
     join(root, 'crds', 'hello.operators.dev_helloservices.yaml'),
   ]);
-  must(kubectl, [
-    'wait',
-    '--for=condition=Established',
-    'crd/helloservices.hello.operators.dev',
-    '--timeout=60s',
-  ]);
+  waitEstablished(kubectl, 'helloservices.hello.operators.dev');
+}
+
+/**
+ * Waits for a CRD to be Established. kubectl wait fails at once ("<nil> is of the type <nil>") on a
+ * CRD created a moment ago whose status has no conditions yet: asked again until it has.
+ */
+export function waitEstablished(kubectl: Kubectl, crd: string): void {
+  for (let attempt = 1; ; attempt++) {
+    const r = kubectl(['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s']);
+    if (r.status === 0) return;
+    if (attempt >= 20 || !r.stderr.includes('accessor error')) {
+      throw new Error(`kubectl wait for CRD ${crd} to be Established: ${r.stderr}`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
 }
 
 /**
