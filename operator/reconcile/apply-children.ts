@@ -9,7 +9,7 @@ import { childName } from '../resources/names.ts';
 import { FIELD_MANAGER } from './apply.ts';
 import type { ChildWrites } from './changes.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { lastAppliedTime, ownership } from './ownership.ts';
+import { lastAppliedTime, ownerOf, ownership } from './ownership.ts';
 import { handOffReplicas } from './replicas.ts';
 import { upToDate, withAppliedHash } from './up-to-date.ts';
 
@@ -52,7 +52,7 @@ export async function planChildren(
   run: ChildRun,
 ): Promise<PlannedChild[]> {
   const live = await Promise.all(children.map((c) => liveChild(deps, c, run.signal)));
-  const owner = { uid: run.hs.metadata.uid ?? '', instance: childName(run.hs.metadata.name) };
+  const owner = ownerOf(run.hs);
   return children.map((child, i) => {
     const verdict = ownership(live[i], owner);
     if (verdict.verdict === 'foreign') {

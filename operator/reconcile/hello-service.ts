@@ -15,7 +15,7 @@ import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './ap
 import { ChildWrites, listOf, type RecordEvent, reportChanges } from './changes.ts';
 import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { ownership } from './ownership.ts';
+import { ownerOf, ownership } from './ownership.ts';
 import { pruneConfigMaps } from './revisions.ts';
 import { heldRollback, rollBackIfFailed } from './rollback.ts';
 import {
@@ -174,7 +174,5 @@ function observedDeployment(
   if (applied) return applied;
   const name = childName(live.metadata?.name ?? '');
   const dep = deps.children('Deployment').get(name, live.metadata?.namespace);
-  return ownership(dep, { uid: live.metadata?.uid ?? '', instance: name }).verdict === 'owned'
-    ? (dep as DeploymentView)
-    : undefined;
+  return ownership(dep, ownerOf(live)).verdict === 'owned' ? (dep as DeploymentView) : undefined;
 }

@@ -6,6 +6,7 @@
 import { applyEntry } from '../kube/managed-fields.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../resources/labels.ts';
+import { childName } from '../resources/names.ts';
 
 export type Ownership =
   | { verdict: 'absent' }
@@ -13,10 +14,14 @@ export type Ownership =
   | { verdict: 'adoptable' }
   | { verdict: 'foreign'; why: string };
 
-export function ownership(
-  existing: KubeObject | undefined,
-  owner: { uid: string; instance: string },
-): Ownership {
+export type Owner = { uid: string; instance: string };
+
+/** What marks a HelloService's children as its own: its uid, and its child name as the instance label. */
+export function ownerOf(hs: { metadata?: { uid?: string; name?: string } }): Owner {
+  return { uid: hs.metadata?.uid ?? '', instance: childName(hs.metadata?.name ?? '') };
+}
+
+export function ownership(existing: KubeObject | undefined, owner: Owner): Ownership {
   if (!existing) return { verdict: 'absent' };
   const controller = existing.metadata?.ownerReferences?.find((r) => r.controller === true);
   if (controller) {

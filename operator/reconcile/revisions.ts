@@ -10,7 +10,7 @@ import { REVISION_HISTORY_LIMIT } from '../resources/deployment.ts';
 import { INSTANCE_LABEL } from '../resources/labels.ts';
 import { childName } from '../resources/names.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { ownership } from './ownership.ts';
+import { ownerOf, ownership } from './ownership.ts';
 
 const REPLICA_SETS: KindInfo = { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets' };
 
@@ -65,7 +65,7 @@ export async function pruneConfigMaps(
 ): Promise<{ pruned: string[]; recheckAfterMs: number | undefined }> {
   const namespace = hs.metadata.namespace;
   const instance = childName(hs.metadata.name);
-  const owner = { uid: hs.metadata.uid ?? '', instance };
+  const owner = ownerOf(hs);
   const candidates = deps
     .children('ConfigMap')
     .list(namespace)

@@ -12,7 +12,7 @@ import { childName, MESSAGES_KEY } from '../resources/names.ts';
 import { type Revision, revisionOf } from '../resources/revision.ts';
 import type { RecordEvent } from './changes.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { ownership } from './ownership.ts';
+import { ownerOf, ownership } from './ownership.ts';
 import {
   type DeploymentView,
   deadlineExceeded,
@@ -107,7 +107,7 @@ export function specAt(
   const cm = deps.children('ConfigMap').get(revision.name, hs.metadata.namespace) as
     | (KubeObject & { data?: Record<string, string> })
     | undefined;
-  const owner = { uid: hs.metadata.uid ?? '', instance: childName(hs.metadata.name) };
+  const owner = ownerOf(hs);
   const message = cm && ownership(cm, owner).verdict === 'owned' ? cm.data?.[MESSAGES_KEY] : undefined;
   if (message === undefined) return undefined;
   const back: DefaultedHelloService = { ...hs, spec: { ...hs.spec, image: revision.image, message } };
