@@ -3,7 +3,8 @@
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
 #                                      kube-score kubeconform helm actionlint prometheus
-#                                      prometheus-operator kstatus   (default: all)
+#                                      prometheus-operator kstatus kube-network-policies
+#                                      (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -191,10 +192,31 @@ build_prometheus_operator() {
   rm -rf "$dest"; install_into "$dest" out
 }
 
+# kube-network-policies: our wrapper's main (test/cluster/network-policies) around its controller,
+# built from a vendored copy in which the nftables `queue` statement becomes the xtables NFQUEUE
+# target: these kernels have nft_compat and NFQUEUE but not nft_queue, so upstream's rules fail.
+build_network_policies() {
+  have kube-network-policies && { log "kube-network-policies $KUBE_NETWORK_POLICIES_VERSION: cached"; return; }
+  log "kube-network-policies $KUBE_NETWORK_POLICIES_VERSION: building (cold: ~3 min)"
+  local dir="$SRC/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION" pkg
+  rm -rf "$dir"; cp -r "$HERE/network-policies" "$dir"; cd "$dir"
+  run_logged kube-network-policies-vendor go mod vendor
+  pkg=vendor/sigs.k8s.io/kube-network-policies/pkg/networkpolicy
+  local before; before=$(grep -c 'queue := &expr.Queue{' "$pkg/controller.go" || true)
+  perl -0pi -e 's/queue := &expr\.Queue\{Num: uint16\(c\.config\.QueueID\)\}\n\tif c\.config\.FailOpen \{\n\t\tqueue\.Flag = expr\.QueueFlagBypass\n\t\}/queue := nfqueueTarget(uint16(c.config.QueueID), c.config.FailOpen)/g' "$pkg/controller.go"
+  # Every queue statement must be swapped, or the rules would still fail on this kernel.
+  [[ $before -gt 0 ]] && ! grep -q 'expr.Queue{' "$pkg/controller.go" \
+    || die "kube-network-policies: its queue statements changed shape; update the swap in build.sh"
+  cp overlay/nfqueue_target.go "$pkg/"
+  mkdir -p out
+  run_logged kube-network-policies-build go build -mod=vendor -trimpath -ldflags "-s -w" -o out/kube-network-policies .
+  install_into "$(cache_dir_of kube-network-policies)" out
+}
+
 build_debs() { "$HERE/install-debs.sh"; }
 
 ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
-  prometheus prometheus-operator kstatus)
+  prometheus prometheus-operator kstatus kube-network-policies)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -214,6 +236,7 @@ for piece in "${pieces[@]}"; do
     prometheus) build_prometheus ;;
     prometheus-operator) build_prometheus_operator ;;
     kstatus) build_ours kstatus "$KSTATUS_VERSION" ;;
+    kube-network-policies) build_network_policies ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

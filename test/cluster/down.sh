@@ -27,6 +27,7 @@ fi
 for d in "$HOST_DIR"/node-*; do [[ -d $d ]] && "$HERE/node.sh" down "${d##*/node-}"; done
 stop_daemon kubelet
 stop_daemon kube-proxy
+stop_network_policies 1
 ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
 # After a crash containers may outlive containerd (their shims keep them): start it again so that it
 # can kill them, rather than leaving a control plane holding its ports.

@@ -27,6 +27,9 @@ cache_dir_of() {
     actionlint) echo "$CACHE/actionlint-$ACTIONLINT_VERSION" ;;
     pause) echo "$CACHE/pause-$PAUSE_VERSION" ;;
     kstatus) echo "$CACHE/kstatus-$KSTATUS_VERSION" ;;
+    # Our wrapper and overlay change the binary as much as the version does: both name the cache.
+    kube-network-policies)
+      echo "$CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(cat "$HERE"/network-policies/{go.mod,go.sum,*.go,overlay/*.go} | sha256sum | cut -c1-12)" ;;
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
     prometheus-operator|prometheus-config-reloader|monitoring-crds)
       echo "$CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION" ;;
@@ -89,6 +92,24 @@ egress_guard() {
   iptables -N HELLO-NO-EGRESS 2>/dev/null || iptables -F HELLO-NO-EGRESS
   iptables -A HELLO-NO-EGRESS -i cni+ ! -o cni+ -j REJECT
   iptables -C FORWARD -j HELLO-NO-EGRESS 2>/dev/null || iptables -I FORWARD 1 -j HELLO-NO-EGRESS
+}
+
+# NetworkPolicy enforcement for node I (named NODE): its own kube-network-policies instance, with
+# its own nftables table and queue, because every node shares this network namespace (see
+# test/cluster/network-policies/main.go). The daemon and the table share one name.
+netpol_name() { echo "kube-network-policies-node$1"; }
+start_network_policies() {
+  local i=$1 node=$2 name; name=$(netpol_name "$1")
+  stop_network_policies "$i"
+  start_daemon "$name" "$(bin kube-network-policies)" --kubeconfig "$ADMIN_CONF" --node-name "$node" \
+    --nfqueue-id $((100 + i)) --nftables-table "$name"
+  wait_for "$name: its nftables table" 60 nft list table inet "$name"
+}
+# Its table goes too: a table left without its process drops the node's policy-bound connections.
+stop_network_policies() {
+  local name; name=$(netpol_name "$1")
+  stop_daemon "$name"
+  nft delete table inet "$name" 2>/dev/null || true
 }
 
 # One up/down at a time on this machine (a nested call from a script that holds it goes through).

@@ -31,7 +31,8 @@ ctr_() { ctr --address "$sock" -n k8s.io "$@"; }
 in_ns() { nsenter --mount="$ns" -- "$@"; }
 
 running() {
-  daemon_pid "node-$i/containerd" >/dev/null && daemon_pid "node-$i/kubelet" >/dev/null
+  daemon_pid "node-$i/containerd" >/dev/null && daemon_pid "node-$i/kubelet" >/dev/null \
+    && daemon_pid "$(netpol_name "$i")" >/dev/null
 }
 
 # Every process of the node: its daemons, the shims of its containerd, and what runs in its pods.
@@ -100,6 +101,7 @@ JSON
     --kubeconfig="$dir/kubelet.conf" --root-dir="$dir/kubelet" --cert-dir="$dir/kubelet/pki" \
     --hostname-override="$name" --node-ip="$ip"
   wait_for "node $name Ready" 120 kc wait --for=condition=Ready "node/$name" --timeout=5s
+  start_network_policies "$i" "$name"
 }
 
 # Every image the first node has (ours, the add-ons', pause), into this node's containerd.
@@ -115,15 +117,18 @@ load_images() {
 
 kill_node() {
   local pids
-  pids=$(node_pids)
-  [[ -n $pids ]] && kill -9 $pids 2>/dev/null
-  rm -f "$RUN_DIR/node-$i/containerd.pid" "$RUN_DIR/node-$i/kubelet.pid"
+  # Its NetworkPolicy instance dies with it; the table it leaves drops its pods' new connections,
+  # as a dead machine would.
+  pids="$(node_pids) $(daemon_pid "$(netpol_name "$i")")"
+  [[ -n ${pids// } ]] && kill -9 $pids 2>/dev/null
+  rm -f "$RUN_DIR/node-$i/containerd.pid" "$RUN_DIR/node-$i/kubelet.pid" "$RUN_DIR/$(netpol_name "$i").pid"
   log "node $name: killed ($(wc -w <<<"$pids") processes)"
 }
 
 # Best effort, every step: what a crash left may be partly gone already.
 down_quietly() (
   set +e
+  stop_network_policies "$i"
   stop_daemon "node-$i/kubelet"
   if [[ -S $sock ]] && ctr --address "$sock" version >/dev/null 2>&1; then
     local t

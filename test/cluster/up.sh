@@ -31,6 +31,7 @@ write_outputs() {
 healthy() {
   [[ "$(cat "$HOST_DIR/mode" 2>/dev/null)" == real ]] || return 1
   daemon_pid containerd >/dev/null && daemon_pid kubelet >/dev/null && daemon_pid kube-proxy >/dev/null || return 1
+  daemon_pid "$(netpol_name 1)" >/dev/null || return 1
   ip route show "$SERVICE_CIDR" | grep -q "dev $BRIDGE" || return 1
   kc get --raw /readyz >/dev/null 2>&1 || return 1
   [[ "$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
@@ -47,7 +48,7 @@ wait_addons() {
 }
 
 # HELLO_SKIP_BUILD=1: use the binaries as they are (e.g. while a build runs in the background).
-[[ ${HELLO_SKIP_BUILD:-} == 1 ]] || "$HERE/build.sh" debs kubernetes etcd pause coredns metrics-server traefik
+[[ ${HELLO_SKIP_BUILD:-} == 1 ]] || "$HERE/build.sh" debs kubernetes etcd pause coredns metrics-server traefik kube-network-policies
 
 if healthy; then
   log "a healthy real-node cluster is running: reusing it"
@@ -209,6 +210,10 @@ conntrack:
 YAML
 start_daemon kube-proxy "$(bin kube-proxy)" --config "$HOST_DIR/kube-proxy.yaml"
 wait_for "kube-proxy" 60 curl -sf --max-time 2 http://127.0.0.1:10256/healthz
+
+# --- NetworkPolicy enforcement, before any pod that a policy selects
+start_network_policies 1 "$NODE_NAME"
+log "kube-network-policies: enforcing NetworkPolicy on $NODE_NAME"
 
 # --- add-ons
 "$HERE/addons.sh"
