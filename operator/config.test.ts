@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       maxConcurrentReconciles: 32,
       workloadImage: DEFAULT_WORKLOAD_IMAGE,
       workloadImagePullPolicy: 'IfNotPresent',
+      workloadImagePullSecrets: [],
       extraLabels: {},
       logLevel: 'info',
       metricsBindAddress: { host: undefined, port: 8080 },
@@ -131,6 +132,15 @@ describe('loadConfig', () => {
     expect(
       load(['--leader-election-namespace=x'], { POD_NAMESPACE: 'ops' }).leaderElection.leaseNamespace,
     ).toBe('x');
+  });
+
+  it('reads the workload pull Secrets, each once, and refuses a name no Secret can have', () => {
+    expect(
+      load([], { WORKLOAD_IMAGE_PULL_SECRETS: 'registry, mirror,registry' }).workloadImagePullSecrets,
+    ).toEqual(['registry', 'mirror']);
+    expect(problemsOf(() => load(['--workload-image-pull-secrets=Registry']))).toEqual([
+      '--workload-image-pull-secrets="Registry": want a comma-separated list of Secret names (lower-case DNS subdomains)',
+    ]);
   });
 
   it('reads the workload pull policy and the extra labels, refusing what Kubernetes would', () => {

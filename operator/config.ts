@@ -40,6 +40,7 @@ export type OperatorConfig = {
   /** Workload image for HelloServices that do not set spec.image. */
   workloadImage: string;
   workloadImagePullPolicy: OperatorSettings['imagePullPolicy'];
+  workloadImagePullSecrets: string[];
   /** Labels on every child (resources/labels.ts). */
   extraLabels: Record<string, string>;
   logLevel: LogLevelName;
@@ -130,6 +131,13 @@ export const SETTINGS = {
     type: 'string',
     default: 'IfNotPresent',
     help: `pull policy of the workload container: ${PULL_POLICIES.join(', ')}`,
+  },
+  workloadImagePullSecrets: {
+    flag: 'workload-image-pull-secrets',
+    env: 'WORKLOAD_IMAGE_PULL_SECRETS',
+    type: 'string',
+    default: '',
+    help: "comma-separated Secret names every workload pod pulls its image with (a private registry's; each must exist in the HelloService's namespace), before spec.imagePullSecrets",
   },
   extraLabels: {
     flag: 'extra-labels',
@@ -431,6 +439,21 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     (v) => PULL_POLICIES.find((p) => p === v),
     `want one of ${PULL_POLICIES.join(', ')}`,
   );
+  const workloadImagePullSecrets = check(
+    'workloadImagePullSecrets',
+    (v) => {
+      const names = [
+        ...new Set(
+          v
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ),
+      ];
+      return names.every((n) => DNS_SUBDOMAIN.test(n)) ? names : undefined;
+    },
+    'want a comma-separated list of Secret names (lower-case DNS subdomains)',
+  );
   const extraLabels = check(
     'extraLabels',
     (v) =>
@@ -530,6 +553,7 @@ export function loadConfig(sources: ConfigSources = {}): OperatorConfig {
     maxConcurrentReconciles: got(maxConcurrentReconciles),
     workloadImage: got(workloadImage),
     workloadImagePullPolicy: got(workloadImagePullPolicy),
+    workloadImagePullSecrets: got(workloadImagePullSecrets),
     extraLabels: got(extraLabels),
     logLevel: got(logLevel),
     metricsBindAddress: metricsBindAddress?.addr,

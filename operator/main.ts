@@ -84,6 +84,7 @@ async function run(argv: string[]): Promise<void> {
     settings: operatorSettings({
       workloadImage: config.workloadImage,
       imagePullPolicy: config.workloadImagePullPolicy,
+      imagePullSecrets: config.workloadImagePullSecrets,
       extraLabels: config.extraLabels,
     }),
     onStatus: statusGauges(registry),

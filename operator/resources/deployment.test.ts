@@ -419,6 +419,19 @@ describe('buildDeployment: placement, metadata, images and env (issue 20)', () =
     ).toBe('Never');
   });
 
+  it("puts the operator's pull Secrets before the HelloService's, each name once", () => {
+    const registry = operatorSettings({ imagePullSecrets: ['registry', 'mirror'] });
+    expect(pod(buildDeployment(hello(), registry)).imagePullSecrets).toEqual([
+      { name: 'registry' },
+      { name: 'mirror' },
+    ]);
+    const both = buildDeployment(
+      hello({ imagePullSecrets: [{ name: 'own' }, { name: 'registry' }] }),
+      registry,
+    );
+    expect(pod(both).imagePullSecrets).toEqual([{ name: 'registry' }, { name: 'mirror' }, { name: 'own' }]);
+  });
+
   it('appends spec.env after the variables the operator sets, which are the names OPERATOR_ENV lists', () => {
     const env = [
       { name: 'MODE', value: 'fast' },

@@ -163,6 +163,12 @@ function tolerations(hs: DefaultedHelloService): V1Toleration[] {
   return [...own, ...given];
 }
 
+/** The operator's pull Secrets, then the HelloService's, each name once. */
+function pullSecrets(hs: DefaultedHelloService, settings: OperatorSettings): { name: string }[] {
+  const names = [...settings.imagePullSecrets, ...(hs.spec.imagePullSecrets ?? []).map((s) => s.name)];
+  return [...new Set(names)].map((name) => ({ name }));
+}
+
 /**
  * `{ [key]: value }` when the list or map has entries, else nothing: the API server drops an empty
  * one, and a field rendered but never stored would make the drift check (reconcile/up-to-date.ts)
@@ -195,7 +201,7 @@ function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSp
     ...ifAny('nodeSelector', spec.nodeSelector),
     ...(spec.affinity ? { affinity: spec.affinity } : {}),
     ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
-    ...ifAny('imagePullSecrets', spec.imagePullSecrets),
+    ...ifAny('imagePullSecrets', pullSecrets(hs, settings)),
     containers: [container(hs, settings)],
     volumes: [
       {

@@ -9,6 +9,9 @@ export interface OperatorSettings {
   /** Labels added to every child's metadata (never to selectors), e.g. a team or cost-centre label.
    * They cannot override the app.kubernetes.io labels the operator relies on. */
   extraLabels: Record<string, string>;
+  /** Secrets every workload pod may pull its image with (a private registry's), before the
+   * HelloService's own spec.imagePullSecrets. Each must exist in the HelloService's namespace. */
+  imagePullSecrets: string[];
 }
 
 export const defaultOperatorSettings: OperatorSettings = {
@@ -17,6 +20,7 @@ export const defaultOperatorSettings: OperatorSettings = {
   // IfNotPresent: a locally loaded image (localhost/...) cannot be pulled, and tags are not reused.
   imagePullPolicy: 'IfNotPresent',
   extraLabels: {},
+  imagePullSecrets: [],
 };
 
 /** The defaults with `overrides` applied. */

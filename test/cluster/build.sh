@@ -3,7 +3,7 @@
 # repository (HELLO_CACHE_DIR, default ~/.cache/hello-operator), skipping what is already there.
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
 #                                      kube-score kubeconform helm actionlint prometheus
-#                                      prometheus-operator kstatus kube-network-policies
+#                                      prometheus-operator kstatus kube-network-policies registry
 #                                      (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -216,7 +216,7 @@ build_network_policies() {
 build_debs() { "$HERE/install-debs.sh"; }
 
 ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
-  prometheus prometheus-operator kstatus kube-network-policies)
+  prometheus prometheus-operator kstatus kube-network-policies registry)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -237,6 +237,7 @@ for piece in "${pieces[@]}"; do
     prometheus-operator) build_prometheus_operator ;;
     kstatus) build_ours kstatus "$KSTATUS_VERSION" ;;
     kube-network-policies) build_network_policies ;;
+    registry) go_install registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION" ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

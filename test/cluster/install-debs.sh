@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 declare -A PKG=(
   [containerd]=containerd [runc]=runc [/usr/lib/cni/bridge]=containernetworking-plugins
   [iptables]=iptables [conntrack]=conntrack [buildah]=buildah [ip]=iproute2
-  [ldd]=libc-bin [mount]=mount [socat]=socat [ethtool]=ethtool [ipset]=ipset [nft]=nftables
+  [ldd]=libc-bin [mount]=mount [socat]=socat [ethtool]=ethtool [ipset]=ipset [nft]=nftables [htpasswd]=apache2-utils
 )
 missing=()
 for c in "${!PKG[@]}"; do

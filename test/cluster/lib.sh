@@ -27,6 +27,7 @@ cache_dir_of() {
     actionlint) echo "$CACHE/actionlint-$ACTIONLINT_VERSION" ;;
     pause) echo "$CACHE/pause-$PAUSE_VERSION" ;;
     kstatus) echo "$CACHE/kstatus-$KSTATUS_VERSION" ;;
+    registry) echo "$CACHE/registry-$REGISTRY_VERSION" ;;
     # Our wrapper and overlay change the binary as much as the version does: both name the cache.
     kube-network-policies)
       echo "$CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(cat "$HERE"/network-policies/{go.mod,go.sum,*.go,overlay/*.go} | sha256sum | cut -c1-12)" ;;

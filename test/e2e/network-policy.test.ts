@@ -5,26 +5,20 @@
 // that is allowed but has no listener is refused at once, which tells the two apart.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { httpGet, restrictedContainer } from '../cluster/kube.ts';
-import { eventually, type Kubectl, kubectlFor, must, type Obj } from '../operator/operator-process.ts';
-import { type InClusterOperator, installInCluster, WORKLOAD_IMAGE } from './in-cluster-operator.ts';
+import { httpGet } from '../cluster/kube.ts';
+import { type Kubectl, kubectlFor, must, type Obj } from '../operator/operator-process.ts';
+import { type InClusterOperator, installInCluster } from './in-cluster-operator.ts';
+import {
+  expectDropped,
+  type ProbeKind,
+  clientPod as podIn,
+  probe as probeFrom,
+  waitRunning,
+} from './pod-probe.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const host = `np-${suffix}.e2e.test`;
 const PEER_LABEL = 'np.hello-operator.test/peer';
-// Long enough for two SYN retransmissions: a dropped connection always ends here, an answered one in
-// milliseconds.
-const PROBE_TIMEOUT_MS = 4000;
-
-// argv: kind (http | tcp | dns), host, port. Prints one word: what happened.
-const PROBE = `
-const [kind, host, port] = process.argv.slice(1);
-const done = (r) => { console.log(r); process.exit(0); };
-setTimeout(() => done('timeout'), ${PROBE_TIMEOUT_MS});
-if (kind === 'dns') require('node:dns').promises.lookup(host).then(() => done('resolved'), (e) => done(e.code));
-else if (kind === 'tcp') require('node:net').connect(Number(port), host).on('connect', () => done('open')).on('error', (e) => done(e.code));
-else require('node:http').get({ host, port: Number(port), path: '/' }, (r) => done('http ' + r.statusCode)).on('error', (e) => done(e.code));
-`;
 
 describe('NetworkPolicy enforced on the real node', () => {
   const kubectl: Kubectl = kubectlFor(inject('kubeconfig'));
@@ -36,64 +30,14 @@ describe('NetworkPolicy enforced on the real node', () => {
   let hsPodIp = '';
   let operatorPodIp = '';
 
+  const clientPod = (namespace: string, name: string, labels: Record<string, string>) =>
+    podIn(kubectl, namespace, name, labels);
+  const probe = (namespace: string, pod: string, kind: ProbeKind, target: string, port = 0) =>
+    probeFrom(kubectl, namespace, pod, kind, target, port);
+  const denied = (namespace: string, pod: string, kind: ProbeKind, target: string, port = 0) =>
+    expectDropped(kubectl, namespace, pod, kind, target, port);
   const get = (kind: string, name: string, namespace = ns): Obj =>
     JSON.parse(must(kubectl, ['-n', namespace, 'get', kind, name, '-o', 'json'])) as Obj;
-
-  /** A pod of our workload image that only idles, for `probe` to exec into. Never Ready (its
-   * readiness probe dials a port nobody serves), so a Service that selects it never sends it traffic. */
-  function clientPod(namespace: string, name: string, labels: Record<string, string>): void {
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: {
-        automountServiceAccountToken: false,
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            ...restrictedContainer,
-            name: 'client',
-            image: WORKLOAD_IMAGE,
-            command: ['/nodejs/bin/node', '-e', 'setInterval(() => {}, 1 << 30)'],
-            readinessProbe: { tcpSocket: { port: 1 }, periodSeconds: 30 },
-          },
-        ],
-        volumes: [{ name: 'tmp', emptyDir: {} }],
-      },
-    };
-    must(kubectl, ['apply', '-f', '-'], JSON.stringify(pod));
-  }
-
-  function probe(namespace: string, pod: string, kind: 'http' | 'tcp' | 'dns', target: string, port = 0) {
-    return must(kubectl, [
-      '-n',
-      namespace,
-      'exec',
-      pod,
-      '--',
-      '/nodejs/bin/node',
-      '-e',
-      PROBE,
-      kind,
-      target,
-      String(port),
-    ]).trim();
-  }
-
-  /** A denial shows once the node's policy instance has the pod (its IP in the node's set): wait for
-   * it, then it must hold. */
-  async function denied(
-    namespace: string,
-    pod: string,
-    kind: 'http' | 'tcp' | 'dns',
-    target: string,
-    port = 0,
-  ) {
-    await eventually(`${namespace}/${pod} → ${kind} ${target}:${port} dropped`, () =>
-      probe(namespace, pod, kind, target, port) === 'timeout' ? true : undefined,
-    );
-    expect(probe(namespace, pod, kind, target, port)).toBe('timeout');
-  }
 
   beforeAll(async () => {
     op = installInCluster(kubectl, 'np', suffix);
@@ -140,16 +84,8 @@ describe('NetworkPolicy enforced on the real node', () => {
       [otherNs, 'outsider'],
       [ns, 'impostor'],
       [op.opNs, 'operator-impostor'],
-    ] as const) {
-      must(kubectl, [
-        '-n',
-        namespace,
-        'wait',
-        '--for=jsonpath={.status.phase}=Running',
-        `pod/${pod}`,
-        '--timeout=120s',
-      ]);
-    }
+    ] as const)
+      waitRunning(kubectl, namespace, pod);
     const selector = Object.entries(workloadLabels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addNodes, extraNodeNames, killNode, removeNodes, restartNode } from '../cluster/nodes.ts';
 import { type InClusterOperator, installInCluster } from '../e2e/in-cluster-operator.ts';
 import { failures, ingressLoad } from '../e2e/load.ts';
+import { clientPod, expectDropped, probe, waitRunning } from '../e2e/pod-probe.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import {
   eventually,
@@ -89,6 +90,19 @@ describe.skipIf(process.env.HELLO_KUBECONFIG !== undefined)('several real nodes'
     );
     const pods = await readyPods('spread', 3);
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3);
+  });
+
+  it("every node enforces the HelloService's NetworkPolicy, for its own pods and across nodes", async () => {
+    const pods = await readyPods('spread', 3);
+    // A client on the control-plane node: each pod answers on its serving port and drops any other
+    // (refused, not dropped, were no policy enforced on its node).
+    clientPod(f.kubectl, f.ns, 'np-client', {}, CONTROL_PLANE);
+    waitRunning(f.kubectl, f.ns, 'np-client');
+    for (const pod of pods) {
+      const ip = pod.status?.podIP as string;
+      expect(probe(f.kubectl, f.ns, 'np-client', 'http', ip, 8080), pod.spec?.nodeName).toBe('http 200');
+      await expectDropped(f.kubectl, f.ns, 'np-client', 'tcp', ip, 9999);
+    }
   });
 
   it('draining both nodes of a HelloService at once, under load: the PDB lets one pod go at a time, no request fails', async () => {
