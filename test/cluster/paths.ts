@@ -42,3 +42,9 @@ export function monitoringCrdPath(plural: 'servicemonitors' | 'prometheusrules')
   const dir = join(cache, `prometheus-operator-${versions().PROMETHEUS_OPERATOR_VERSION}`, 'crds');
   return join(dir, `monitoring.coreos.com_${plural}.yaml`);
 }
+
+/** The distribution registry build.sh builds (versions.env REGISTRY_VERSION), as lib.sh's cache_dir_of. */
+export function registryBinary(): string {
+  const cache = process.env.HELLO_CACHE_DIR ?? join(homedir(), '.cache', 'hello-operator');
+  return join(cache, `registry-${versions().REGISTRY_VERSION}`, 'registry');
+}
