@@ -108,6 +108,8 @@ const valueSets: { name: string; args: string[]; release?: string }[] = [
       'image.pullPolicy=Always',
       '--set-json',
       'imagePullSecrets=[{"name":"registry"}]',
+      '--set-json',
+      'workloadImagePullSecrets=["registry","mirror"]',
       '--set',
       'resources.limits.memory=512Mi',
       '--set',
@@ -195,7 +197,16 @@ describe('the Helm chart', () => {
 
   it('names its objects after the release and confines the operator to watched namespaces', async () => {
     const objects = docsOf(
-      await helmTemplate(['--set-json', 'watchNamespaces=["team-a","team-b"]'], 'acme', 'platform'),
+      await helmTemplate(
+        [
+          '--set-json',
+          'watchNamespaces=["team-a","team-b"]',
+          '--set-json',
+          'workloadImagePullSecrets=["registry","mirror"]',
+        ],
+        'acme',
+        'platform',
+      ),
     );
     expect(objects.map(keyOf).sort()).toEqual(
       [
@@ -223,6 +234,7 @@ describe('the Helm chart', () => {
     };
     const manager = deployment.spec.template.spec.containers[0];
     expect(manager?.env).toContainEqual({ name: 'WATCH_NAMESPACES', value: 'team-a,team-b' });
+    expect(manager?.env).toContainEqual({ name: 'WORKLOAD_IMAGE_PULL_SECRETS', value: 'registry,mirror' });
     expect(manager?.args).toContain('--leader-election-id=acme-hello-operator');
   });
 
@@ -231,6 +243,11 @@ describe('the Helm chart', () => {
     ['an unknown value', ['--set', 'replicas=3'], /additional properties 'replicas' not allowed/],
     ['a negative replica count', ['--set', 'replicaCount=-1'], /replicaCount.*minimum/s],
     ['an unknown log level', ['--set', 'logLevel=loud'], /logLevel.*(must be one of|value must be)/s],
+    [
+      'a pull Secret name no Secret can have',
+      ['--set-json', 'workloadImagePullSecrets=["Registry"]'],
+      /workloadImagePullSecrets/,
+    ],
     [
       'a namespace name that is not a DNS label',
       ['--set-json', 'watchNamespaces=["Team_A"]'],
