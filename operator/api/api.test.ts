@@ -67,7 +67,14 @@ describe('the CRD', () => {
       name: 'v1alpha1',
       served: true,
       storage: true,
-      subresources: { status: {} },
+    });
+    expect(version.subresources).toEqual({
+      status: {},
+      scale: {
+        specReplicasPath: '.spec.replicas',
+        statusReplicasPath: '.status.replicas',
+        labelSelectorPath: '.status.selector',
+      },
     });
   });
 

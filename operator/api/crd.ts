@@ -88,7 +88,17 @@ export function crd(): Record<string, unknown> {
           name: VERSION,
           served: true,
           storage: true,
-          subresources: { status: {} },
+          // scale: `kubectl scale hs/x --replicas=N` and an HPA that targets a HelloService set
+          // spec.replicas (refused by the schema while spec.autoscaling is set: the operator's HPA
+          // owns the count then).
+          subresources: {
+            status: {},
+            scale: {
+              specReplicasPath: '.spec.replicas',
+              statusReplicasPath: '.status.replicas',
+              labelSelectorPath: '.status.selector',
+            },
+          },
           additionalPrinterColumns: [
             {
               name: 'Ready',

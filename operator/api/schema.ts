@@ -1383,6 +1383,13 @@ export const statusSchema: SchemaNode = {
       description: 'Pods the Deployment wants (its spec.replicas, from the HelloService or the autoscaler).',
     },
     readyReplicas: { type: 'integer', format: 'int32', description: 'Pods that are ready.' },
+    selector: {
+      type: 'string',
+      description:
+        "The pods' label selector (`key=value,...`), for the scale subresource: `kubectl scale` and a " +
+        'HorizontalPodAutoscaler that targets the HelloService find its pods with it.',
+      maxLength: 1024,
+    },
     replicaSummary: {
       type: 'string',
       description: 'readyReplicas/replicas, like "2/2", for `kubectl get`.',

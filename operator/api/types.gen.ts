@@ -728,6 +728,8 @@ export interface HelloServiceStatus {
   replicas?: number;
   /** Pods that are ready. */
   readyReplicas?: number;
+  /** The pods' label selector (`key=value,...`), for the scale subresource: `kubectl scale` and a HorizontalPodAutoscaler that targets the HelloService find its pods with it. */
+  selector?: string;
   /** readyReplicas/replicas, like "2/2", for `kubectl get`. */
   replicaSummary?: string;
   /** Where the service is reachable: the Ingress URL, else the in-cluster Service URL. */

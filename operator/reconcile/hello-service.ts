@@ -9,6 +9,7 @@ import { formatErrors, validateHelloService } from '../api/validate.ts';
 import { type ReconcileContext, ReconcileError } from '../controller/index.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import { CHILD_KINDS, type ChildKind, desired, statusURL } from '../resources/children.ts';
+import { selectorLabels } from '../resources/labels.ts';
 import { childName } from '../resources/names.ts';
 import { revisionOf } from '../resources/revision.ts';
 import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './apply-children.ts';
@@ -50,7 +51,7 @@ export async function reconcileHelloService(
   const writes = new ChildWrites();
   try {
     const hs = validate(run.live);
-    setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message });
+    setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message, selector: selectorLabels(hs) });
     // Nothing has been applied yet when a check fails: the running children stay as they are.
     await checkCluster(hs, deps.checks, run.ctx.signal);
     const served = await servedKinds(deps, run.ctx.signal);

@@ -57,7 +57,11 @@ const PAST_DEADLINE = {
 
 function statusOf(dep: DeploymentView | undefined, previous?: HelloServiceStatus, now = T0, generation = 3) {
   const d = newStatus({ generation, now, previous });
-  setSpecFields(d, { url: 'http://hello.default.svc:80/', message: 'Hello, world!\nsecond line' });
+  setSpecFields(d, {
+    url: 'http://hello.default.svc:80/',
+    message: 'Hello, world!\nsecond line',
+    selector: { 'app.kubernetes.io/name': 'hello', 'app.kubernetes.io/instance': 'hello' },
+  });
   observeDeployment(d, dep);
   return finishStatus(d);
 }
@@ -73,6 +77,8 @@ describe('status', () => {
       observedGeneration: 3,
       replicas: 2,
       readyReplicas: 2,
+      // The scale subresource's labelSelectorPath: the pods' selector as one string.
+      selector: 'app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello',
       replicaSummary: '2/2',
       url: 'http://hello.default.svc:80/',
       messagePreview: 'Hello, world!…',
@@ -238,7 +244,7 @@ describe('the Monitoring condition', () => {
 describe('pausedStatus', () => {
   const ready = (() => {
     const d = newStatus({ generation: 3, now: T0 });
-    setSpecFields(d, { url: 'http://hello.ns.svc/', message: 'hi' });
+    setSpecFields(d, { url: 'http://hello.ns.svc/', message: 'hi', selector: { app: 'hi' } });
     observeDeployment(d, deployment({ generation: 1, observed: 1 }));
     return finishStatus(d);
   })();

@@ -56,6 +56,8 @@ export type StatusDraft = {
   readyReplicas: number | undefined;
   url: string | undefined;
   messagePreview: string | undefined;
+  /** The pods' label selector, for the scale subresource (an HPA that targets the HelloService). */
+  selector: string | undefined;
   /** The revision the children were just applied for (undefined: not applied in this reconcile). */
   revision: Revision | undefined;
   latestCreatedRevision: string | undefined;
@@ -82,6 +84,7 @@ export function newStatus(options: {
     readyReplicas: options.previous?.readyReplicas,
     url: options.previous?.url,
     messagePreview: options.previous?.messagePreview,
+    selector: options.previous?.selector,
     revision: undefined,
     latestCreatedRevision: options.previous?.latestCreatedRevision,
     latestReadyRevision: options.previous?.latestReadyRevision,
@@ -158,9 +161,15 @@ export function setMonitoring(d: StatusDraft, ok: boolean, reason: string, messa
   d.monitoring = { status: ok ? 'True' : 'False', reason, message };
 }
 
-export function setSpecFields(d: StatusDraft, fields: { url: string; message: string }): void {
+export function setSpecFields(
+  d: StatusDraft,
+  fields: { url: string; message: string; selector: Record<string, string> },
+): void {
   d.url = fields.url;
   d.messagePreview = messagePreview(fields.message);
+  d.selector = Object.entries(fields.selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** What the Deployment of a HelloService looks like to the status (wire format, fields we read). */
@@ -324,6 +333,7 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   if (d.replicas !== undefined) status.replicaSummary = `${d.readyReplicas ?? 0}/${d.replicas}`;
   if (d.url !== undefined) status.url = d.url;
   if (d.messagePreview !== undefined) status.messagePreview = d.messagePreview;
+  if (d.selector !== undefined) status.selector = d.selector;
   Object.assign(status, revisionFields(d, verdicts));
   if (d.rollback) status.rollback = d.rollback;
   status.conditions = conditions;
