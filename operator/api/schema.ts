@@ -5,7 +5,7 @@
 
 import { BlockList, isIP } from 'node:net';
 import { OPERATOR_POD_LABELS } from '../resources/labels.ts';
-import { CONFIG_HASH_ANNOTATION, OPERATOR_ENV } from '../resources/names.ts';
+import { CONFIG_HASH_ANNOTATION, ENV_HASH_ANNOTATION, OPERATOR_ENV } from '../resources/names.ts';
 import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
 import type { DefaultedHelloServiceSpec, DefaultedNetworkPolicyPeer } from './types.gen.ts';
 
@@ -1177,7 +1177,8 @@ export const specSchema: SchemaNode = {
       description:
         'Environment variables of the workload container, after the ones the operator sets ' +
         `(${OPERATOR_ENV.join(', ')}), which they cannot replace. A Secret or ConfigMap value is read ` +
-        'when a pod starts: changing it does not roll the pods.',
+        'when a pod starts, so the operator rolls the pods when one changes (it looks every 30 s); a missing ' +
+        'Secret, ConfigMap or key (not optional) makes Ready False and leaves the running pods alone.',
       maxItems: 32,
       items: envVar,
     },
@@ -1231,8 +1232,8 @@ export const specSchema: SchemaNode = {
       'podAnnotations',
       reservedKeysRule(
         'podAnnotations',
-        [CONFIG_HASH_ANNOTATION],
-        'the operator rolls the pods by it when the message changes',
+        [CONFIG_HASH_ANNOTATION, ENV_HASH_ANNOTATION],
+        'the operator rolls the pods by it when the message or a value spec.env reads changes',
       ),
       podValidatedAnnotationsRule,
     ),

@@ -328,7 +328,7 @@ export interface HelloServiceSpec {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */
   imagePullSecrets?: LocalObjectReference[];
-  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts: changing it does not roll the pods. */
+  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts, so the operator rolls the pods when one changes (it looks every 30 s); a missing Secret, ConfigMap or key (not optional) makes Ready False and leaves the running pods alone. */
   env?: EnvVar[];
   /** Labels a node must have for the pods to run on it (for example kubernetes.io/arch: arm64). */
   nodeSelector?: Record<string, string>;
@@ -632,7 +632,7 @@ export interface DefaultedHelloServiceSpec {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */
   imagePullSecrets?: DefaultedLocalObjectReference[];
-  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts: changing it does not roll the pods. */
+  /** Environment variables of the workload container, after the ones the operator sets (PORT, MESSAGES, TMPDIR, SCRATCH_VOLUME_BYTES, WORK_MAX_CONCURRENT), which they cannot replace. A Secret or ConfigMap value is read when a pod starts, so the operator rolls the pods when one changes (it looks every 30 s); a missing Secret, ConfigMap or key (not optional) makes Ready False and leaves the running pods alone. */
   env?: DefaultedEnvVar[];
   /** Labels a node must have for the pods to run on it (for example kubernetes.io/arch: arm64). */
   nodeSelector?: Record<string, string>;

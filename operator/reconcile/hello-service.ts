@@ -16,6 +16,7 @@ import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './ap
 import { ChildWrites, listOf, type RecordEvent, reportChanges } from './changes.ts';
 import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
+import { ENV_RECHECK_MS, envHash } from './env-references.ts';
 import { ownerOf, ownership } from './ownership.ts';
 import { pruneConfigMaps } from './revisions.ts';
 import { heldRollback, rollBackIfFailed } from './rollback.ts';
@@ -54,6 +55,8 @@ export async function reconcileHelloService(
     setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message, selector: selectorLabels(hs) });
     // Nothing has been applied yet when a check fails: the running children stay as they are.
     await checkCluster(hs, deps.checks, run.ctx.signal);
+    // Likewise a Secret or ConfigMap that spec.env reads and that is missing.
+    const observed = { envHash: await envHash(deps, hs, run.ctx.signal) };
     const served = await servedKinds(deps, run.ctx.signal);
     /** Applies the children of `at`: the spec, or the spec at an earlier revision (a rollback). */
     const applyAt = async (at: DefaultedHelloService) => {
@@ -63,7 +66,7 @@ export async function reconcileHelloService(
         forced: run.forced,
         lastApplied: run.lastApplied,
       };
-      const wanted = desired(at, deps.settings);
+      const wanted = desired(at, deps.settings, observed);
       await applyChildren(
         deps,
         await planChildren(
@@ -99,6 +102,7 @@ export async function reconcileHelloService(
     }
     const rechecks = [
       observeMonitoring(run.draft, hs, served),
+      observed.envHash === undefined ? undefined : ENV_RECHECK_MS,
       recheckAfterMs,
       rollback.recheckAfterMs,
     ].filter((ms): ms is number => ms !== undefined);

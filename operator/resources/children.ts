@@ -19,9 +19,15 @@ import type { OperatorSettings } from './settings.ts';
 /** A child ready for server-side apply: apiVersion, kind and metadata.name are always set. */
 export type Child = KubernetesObject & { apiVersion: string; kind: string; metadata: { name: string } };
 
+/** What a reconcile read from the cluster for the builders (render has none of it). */
+export type Observed = {
+  /** The hash of the Secret and ConfigMap keys spec.env reads (env-references.ts), when it reads any. */
+  envHash?: string;
+};
+
 export type ChildKind = KindInfo & {
   /** The child of this kind a HelloService asks for, or undefined when it asks for none. Pure. */
-  build: (hs: DefaultedHelloService, settings: OperatorSettings) => Child | undefined;
+  build: (hs: DefaultedHelloService, settings: OperatorSettings, observed: Observed) => Child | undefined;
   /**
    * Applied after every child of a lower wave (those of one wave in parallel): the pods need their
    * ServiceAccount and ConfigMap, and must never run before their NetworkPolicy; the autoscaler
@@ -40,7 +46,11 @@ const kind = (
   apiVersion: string,
   kindName: string,
   plural: string,
-  build: (hs: DefaultedHelloService, settings: OperatorSettings) => KubernetesObject | undefined,
+  build: (
+    hs: DefaultedHelloService,
+    settings: OperatorSettings,
+    observed: Observed,
+  ) => KubernetesObject | undefined,
   wave: ChildKind['wave'] = 0,
 ): ChildKind => ({
   apiVersion,
@@ -91,9 +101,13 @@ export type DesiredChild = { kind: ChildKind; body: Child };
  * Kinds it does not ask for (no ingress, no autoscaling, PDB or NetworkPolicy disabled, monitoring
  * off) are absent. Whether the cluster serves an optional kind is the reconciler's business.
  */
-export function desired(hs: DefaultedHelloService, settings: OperatorSettings): DesiredChild[] {
+export function desired(
+  hs: DefaultedHelloService,
+  settings: OperatorSettings,
+  observed: Observed = {},
+): DesiredChild[] {
   return CHILD_KINDS.flatMap((k) => {
-    const body = k.build(hs, settings);
+    const body = k.build(hs, settings, observed);
     return body ? [{ kind: k, body }] : [];
   });
 }

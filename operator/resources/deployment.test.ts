@@ -11,7 +11,7 @@ import {
 } from './deployment.ts';
 import { hello, LONGEST_NAME, settings, UID } from './fixtures.ts';
 import { REVISION_LABEL } from './labels.ts';
-import { CONFIG_HASH_ANNOTATION, OPERATOR_ENV } from './names.ts';
+import { CONFIG_HASH_ANNOTATION, ENV_HASH_ANNOTATION, OPERATOR_ENV } from './names.ts';
 import { revisionOf } from './revision.ts';
 import { operatorSettings } from './settings.ts';
 
@@ -417,6 +417,17 @@ describe('buildDeployment: placement, metadata, images and env (issue 20)', () =
     expect(
       container(buildDeployment(hello(), operatorSettings({ imagePullPolicy: 'Never' }))).imagePullPolicy,
     ).toBe('Never');
+  });
+
+  it('carries the hash of the values spec.env reads from Secrets and ConfigMaps, only when it reads any', () => {
+    const annotations = (d: ReturnType<typeof buildDeployment>) =>
+      d.spec?.template.metadata?.annotations ?? {};
+    expect(annotations(buildDeployment(hello(), settings))).not.toHaveProperty([ENV_HASH_ANNOTATION]);
+    const a = buildDeployment(hello(), settings, { envHash: '0123456789abcdef' });
+    expect(annotations(a)[ENV_HASH_ANNOTATION]).toBe('0123456789abcdef');
+    // A new hash is a new template: the Deployment rolls the pods onto the new values.
+    const b = buildDeployment(hello(), settings, { envHash: 'fedcba9876543210' });
+    expect(b.spec?.template).not.toEqual(a.spec?.template);
   });
 
   it("puts the operator's pull Secrets before the HelloService's, each name once", () => {

@@ -10,6 +10,7 @@ import type {
 import { desiredReplicas } from '../api/defaults.ts';
 import { formatBytes, parseQuantity } from '../api/quantity.ts';
 import type { DefaultedHelloService } from '../api/types.ts';
+import type { Observed } from './children.ts';
 import { configMapName, messageHash } from './configmap.ts';
 import { childLabels, REVISION_LABEL, selectorLabels } from './labels.ts';
 import { childMeta } from './meta.ts';
@@ -17,6 +18,7 @@ import {
   CONFIG_HASH_ANNOTATION,
   CONTAINER_NAME,
   childName,
+  ENV_HASH_ANNOTATION,
   MESSAGES_KEY,
   OPERATOR_ENV,
   type OperatorEnvName,
@@ -216,7 +218,11 @@ function podSpec(hs: DefaultedHelloService, settings: OperatorSettings): V1PodSp
  * The Deployment of the workload. Without autoscaling it sets `replicas`; with autoscaling it leaves
  * `replicas` out, so that server-side apply never fights the HorizontalPodAutoscaler over it.
  */
-export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSettings): V1Deployment {
+export function buildDeployment(
+  hs: DefaultedHelloService,
+  settings: OperatorSettings,
+  observed: Observed = {},
+): V1Deployment {
   const replicas = desiredReplicas(hs.spec);
   return {
     apiVersion: 'apps/v1',
@@ -240,7 +246,12 @@ export function buildDeployment(hs: DefaultedHelloService, settings: OperatorSet
           },
           // The message reaches the pods as an environment variable, read at start only: a new hash
           // changes the template and so rolls the pods onto the new message.
-          annotations: { ...hs.spec.podAnnotations, [CONFIG_HASH_ANNOTATION]: messageHash(hs) },
+          annotations: {
+            ...hs.spec.podAnnotations,
+            [CONFIG_HASH_ANNOTATION]: messageHash(hs),
+            // Likewise for the Secret and ConfigMap values spec.env reads (also at start only).
+            ...(observed.envHash ? { [ENV_HASH_ANNOTATION]: observed.envHash } : {}),
+          },
         },
         spec: podSpec(hs, settings),
       },

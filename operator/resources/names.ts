@@ -39,3 +39,8 @@ export const OPERATOR_ENV = [
 export type OperatorEnvName = (typeof OPERATOR_ENV)[number];
 /** The pod-template annotation holding the ConfigMap's content hash: a new message rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'hello.operators.dev/config-hash';
+/**
+ * The pod-template annotation holding the hash of the Secret and ConfigMap keys spec.env reads:
+ * a changed value rolls the pods, as a new message does. Only on HelloServices that read some.
+ */
+export const ENV_HASH_ANNOTATION = 'hello.operators.dev/env-hash';

@@ -1,5 +1,5 @@
 // The operator's RBAC, generated from the table of child kinds (children.ts) and the few other calls
-// the controller makes: exactly those, no wildcards, no Secrets. `npm run generate` writes it as
+// the controller makes: exactly those, no wildcards; Secrets only read by name (those spec.env names). `npm run generate` writes it as
 // - deploy/rbac/role.yaml: one ClusterRole with every rule, bound cluster-wide (watching all namespaces);
 // - for an operator confined to some namespaces (deploy/confined): a Role with the namespaced rules,
 //   bound in each watched namespace, and the ClusterRole cut down to the cluster-scoped rules
@@ -76,6 +76,13 @@ function managerRules(): CommentedRule[] {
       apiGroups: [''],
       resources: ['pods'],
       verbs: ['list'],
+    },
+    {
+      comment:
+        "The Secrets a HelloService's spec.env reads, by name only (no list or watch): their values' hash rolls the pods when they change (reconcile/env-references.ts).",
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['get'],
     },
     {
       comment: 'A spec naming an IngressClass that does not exist is reported, not applied.',

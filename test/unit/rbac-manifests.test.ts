@@ -24,11 +24,9 @@ describe('deploy/rbac', () => {
     },
   );
 
-  it('has no wildcard and no Secrets', () => {
-    for (const r of rules) {
-      expect([...r.apiGroups, ...r.resources, ...r.verbs]).not.toContain('*');
-      expect(r.resources).not.toContain('secrets');
-    }
+  it('has no wildcard, and on Secrets only get: it reads those a HelloService names, never lists or watches them', () => {
+    for (const r of rules) expect([...r.apiGroups, ...r.resources, ...r.verbs]).not.toContain('*');
+    expect([...verbsOn('', 'secrets')]).toEqual(['get']);
   });
 
   it('lets the operator watch and apply (create + patch) and delete every watched child kind', () => {
