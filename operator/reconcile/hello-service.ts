@@ -18,10 +18,13 @@ import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { ENV_RECHECK_MS, envHash } from './env-references.ts';
 import { ownerOf, ownership } from './ownership.ts';
+import { type PodTrouble, podTrouble } from './pod-trouble.ts';
 import { pruneConfigMaps } from './revisions.ts';
 import { heldRollback, rollBackIfFailed } from './rollback.ts';
 import {
   type DeploymentView,
+  deadlineExceeded,
+  markDegraded,
   observeDeployment,
   type StatusDraft,
   setMonitoring,
@@ -50,6 +53,7 @@ export async function reconcileHelloService(
   run: HelloServiceRun,
 ): Promise<HelloServiceOutcome> {
   const writes = new ChildWrites();
+  let trouble: PodTrouble | undefined;
   try {
     const hs = validate(run.live);
     setSpecFields(run.draft, { url: statusURL(hs), message: hs.spec.message, selector: selectorLabels(hs) });
@@ -88,6 +92,15 @@ export async function reconcileHelloService(
       : await rollBackIfFailed(deps, hs, specRevision, run, observedDeployment(deps, run.live, writes));
     if (rollback.at) applied = await applyAt(rollback.at);
     const { wanted, children } = applied;
+    const pods = await podTrouble(
+      deps,
+      children.hs,
+      revisionOf(children.hs, deps.settings),
+      observedDeployment(deps, run.live, writes),
+      Date.parse(run.draft.now),
+      run.ctx.signal,
+    );
+    trouble = pods.trouble;
     await deleteUnwanted(deps, new Set(wanted.map((c) => c.kind)), served, children, writes);
     const configMap = wanted.find((c) => c.kind.kind === 'ConfigMap')?.body.metadata.name ?? '';
     const { pruned, recheckAfterMs } = await pruneConfigMaps(deps, hs, configMap, run.ctx.signal);
@@ -105,11 +118,16 @@ export async function reconcileHelloService(
       observed.envHash === undefined ? undefined : ENV_RECHECK_MS,
       recheckAfterMs,
       rollback.recheckAfterMs,
+      pods.recheckAfterMs,
     ].filter((ms): ms is number => ms !== undefined);
     return { requeueAfterMs: rechecks.length > 0 ? Math.min(...rechecks) : undefined };
   } finally {
     reportChanges(writes, run.record, run.ctx.log);
-    observeDeployment(run.draft, observedDeployment(deps, run.live, writes));
+    const dep = observedDeployment(deps, run.live, writes);
+    observeDeployment(run.draft, dep);
+    // More specific than "the rollout makes no progress"; past the deadline, that one stands (stuck).
+    if (trouble && !(dep && deadlineExceeded(dep)))
+      markDegraded(run.draft, trouble.reason, trouble.message, false);
   }
 }
 

@@ -6,13 +6,14 @@
 
 import type { Logger } from 'pino';
 import type { DefaultedHelloService, RevisionStatus, RollbackStatus } from '../api/types.ts';
-import type { KindInfo, KubeObject } from '../kube/rest.ts';
-import { INSTANCE_LABEL, REVISION_LABEL } from '../resources/labels.ts';
-import { childName, MESSAGES_KEY } from '../resources/names.ts';
+import type { KubeObject } from '../kube/rest.ts';
+import { REVISION_LABEL } from '../resources/labels.ts';
+import { MESSAGES_KEY } from '../resources/names.ts';
 import { type Revision, revisionOf } from '../resources/revision.ts';
 import type { RecordEvent } from './changes.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { ownerOf, ownership } from './ownership.ts';
+import { revisionPods } from './pod-trouble.ts';
 import {
   type DeploymentView,
   deadlineExceeded,
@@ -21,8 +22,6 @@ import {
   type StatusDraft,
   setRollback,
 } from './status.ts';
-
-const PODS: KindInfo = { apiVersion: 'v1', kind: 'Pod', plural: 'pods' };
 
 /**
  * Restarts after which a container waiting in CrashLoopBackOff counts as a crash loop: one crash
@@ -135,9 +134,7 @@ export async function revisionFailure(
       message: `its rollout made no progress in ${hs.spec.rollout.progressDeadlineSeconds} s (${progressing?.message ?? 'no message'})`,
     };
   }
-  const selector = `${INSTANCE_LABEL}=${childName(hs.metadata.name)},${REVISION_LABEL}=${revision.name}`;
-  const pods = await deps.list(PODS, hs.metadata.namespace, selector, signal);
-  for (const pod of pods as PodView[]) {
+  for (const pod of await revisionPods(deps, hs, revision, signal)) {
     const looping = pod.status?.containerStatuses?.find(
       (c) => (c.restartCount ?? 0) >= CRASH_LOOP_RESTARTS && c.state?.waiting?.reason === 'CrashLoopBackOff',
     );
@@ -152,15 +149,3 @@ export async function revisionFailure(
   }
   return undefined;
 }
-
-/** What a pod looks like to the crash-loop check (wire format, fields read). */
-type PodView = KubeObject & {
-  status?: {
-    containerStatuses?: {
-      name: string;
-      restartCount?: number;
-      state?: { waiting?: { reason?: string } };
-      lastState?: { terminated?: { reason?: string; exitCode?: number } };
-    }[];
-  };
-};

@@ -293,5 +293,41 @@ describe('your own cluster and registry: npm start with KUBECONFIG and HELLO_REG
     });
     expect(waiting.reason).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
     expect(waiting.message).toMatch(/401 Unauthorized/);
+
+    // A HelloService whose pods cannot pull says why in Ready, long before the progress deadline.
+    must(kubectl, ['-n', target.ns, 'delete', 'secret', 'regcred']);
+    must(
+      kubectl,
+      ['-n', target.ns, 'apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'hello.operators.dev/v1alpha1',
+        kind: 'HelloService',
+        metadata: { name: 'no-credentials' },
+        spec: { message: 'unreachable', image: imageId(workload), imagePullPolicy: 'Always', replicas: 1 },
+      }),
+    );
+    const ready = await eventually(
+      'the HelloService saying why its pods do not start',
+      () => {
+        const hs = JSON.parse(
+          must(kubectl, ['-n', target.ns, 'get', 'hs', 'no-credentials', '-o', 'json']),
+        ) as Obj;
+        const c = (hs.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Ready');
+        return c?.status === 'False' && /ImagePull/.test(c.reason) ? c : undefined;
+      },
+      120_000,
+    );
+    expect(ready.message).toMatch(/cannot start: .*401 Unauthorized/);
+    const stalled = must(kubectl, [
+      '-n',
+      target.ns,
+      'get',
+      'hs',
+      'no-credentials',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Stalled")].status}',
+    ]);
+    // Not stuck: it heals by itself once the credentials are there (kstatus: in progress, not failed).
+    expect(stalled).toBe('False');
   }, 900_000);
 });

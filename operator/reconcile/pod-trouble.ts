@@ -1,0 +1,101 @@
+// Why a rollout is not progressing, from its pods: an image that cannot be pulled (a wrong name, a
+// private registry without credentials) or a container that cannot be created (a Secret key the
+// kubelet cannot find) leaves the Deployment waiting until its progress deadline (10 minutes by
+// default) with nothing in its status but "ReplicaSet is progressing". Once a rollout has made no
+// progress for POD_CHECK_AFTER_MS, the revision's pods are listed and a waiting reason like these
+// becomes the HelloService's Degraded (and so Ready) reason, not stuck: it may heal by itself (a
+// registry back up, a Secret created). A rollout that progresses costs no list.
+import type { DefaultedHelloService } from '../api/types.ts';
+import type { KindInfo, KubeObject } from '../kube/rest.ts';
+import { INSTANCE_LABEL, REVISION_LABEL } from '../resources/labels.ts';
+import { childName } from '../resources/names.ts';
+import type { Revision } from '../resources/revision.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { type DeploymentView, rolloutSettled } from './status.ts';
+
+const PODS: KindInfo = { apiVersion: 'v1', kind: 'Pod', plural: 'pods' };
+
+/** How long a rollout may make no progress before its pods are looked at. */
+export const POD_CHECK_AFTER_MS = 15_000;
+/** How often they are looked at again while it still makes none (a pod's backoff changes nothing the
+ * operator watches). */
+export const POD_RECHECK_MS = 10_000;
+
+/** Waiting reasons that no waiting cures without a change (image or credentials, config). */
+const TROUBLE = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+]);
+
+/** A pod as the checks read it (wire format, fields read). */
+export type PodView = KubeObject & {
+  status?: {
+    containerStatuses?: {
+      name: string;
+      restartCount?: number;
+      state?: { waiting?: { reason?: string; message?: string } };
+      lastState?: { terminated?: { reason?: string; exitCode?: number } };
+    }[];
+  };
+};
+
+/** The pods of one revision of a HelloService, from the API server's watch cache. */
+export async function revisionPods(
+  deps: Pick<ReconcilerDeps, 'list'>,
+  hs: DefaultedHelloService,
+  revision: Revision,
+  signal: AbortSignal,
+): Promise<PodView[]> {
+  const selector = `${INSTANCE_LABEL}=${childName(hs.metadata.name)},${REVISION_LABEL}=${revision.name}`;
+  return (await deps.list(PODS, hs.metadata.namespace, selector, signal)) as PodView[];
+}
+
+export type PodTrouble = { reason: string; message: string };
+
+/**
+ * What keeps the revision's pods from starting, if its rollout has stalled long enough to look, and
+ * how soon to look again (undefined: the rollout is over, or not this revision's).
+ */
+export async function podTrouble(
+  deps: Pick<ReconcilerDeps, 'list'>,
+  hs: DefaultedHelloService,
+  revision: Revision,
+  dep: (DeploymentView & { status?: { conditions?: { lastUpdateTime?: string }[] } }) | undefined,
+  now: number,
+  signal: AbortSignal,
+): Promise<{ trouble?: PodTrouble; recheckAfterMs?: number }> {
+  if (
+    !dep ||
+    rolloutSettled(dep) ||
+    dep.spec?.template?.metadata?.labels?.[REVISION_LABEL] !== revision.name
+  ) {
+    return {};
+  }
+  const progressing = dep.status?.conditions?.find((c) => c.type === 'Progressing') as
+    | { lastUpdateTime?: string }
+    | undefined;
+  // Until the Deployment controller has reported on the rollout, its own updates will enqueue us.
+  const since = Date.parse(progressing?.lastUpdateTime ?? '');
+  if (Number.isNaN(since)) return {};
+  const quiet = now - since;
+  if (quiet < POD_CHECK_AFTER_MS) return { recheckAfterMs: Math.max(1000, POD_CHECK_AFTER_MS - quiet) };
+  for (const pod of await revisionPods(deps, hs, revision, signal)) {
+    for (const c of pod.status?.containerStatuses ?? []) {
+      const waiting = c.state?.waiting;
+      if (waiting?.reason && TROUBLE.has(waiting.reason)) {
+        return {
+          trouble: {
+            reason: waiting.reason,
+            message: `Pod ${pod.metadata?.name ?? '?'} cannot start: ${waiting.message ?? waiting.reason}`,
+          },
+          recheckAfterMs: POD_RECHECK_MS,
+        };
+      }
+    }
+  }
+  return { recheckAfterMs: POD_RECHECK_MS };
+}
