@@ -314,7 +314,8 @@ async function runFloor(cluster: Cluster, toCleanUp: string[], work: string): Pr
   };
   const children = renderAll(hs);
   const expected = expectedCounts(children);
-  toCleanUp.push(...(await createNamespaces(client, prefix)));
+  // Not through the observed client: only the floor's applies count as its requests.
+  toCleanUp.push(...(await createNamespaces(cluster.client, prefix)));
   const tracker = new Tracker(kc, (ns) => ns.startsWith(`${prefix}-`));
   await tracker.start(childKinds(expected), selector);
   const method =

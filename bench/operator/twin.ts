@@ -48,7 +48,9 @@ export async function twinBinary(progress: (line: string) => void): Promise<stri
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const log = join(tmp, 'build.log');
-  progress(`Go twin: building (go build, cold: about 2 min on 2 cores; log ${log})`);
+  progress(
+    `Go twin: building (go build, cold: a few minutes, most of it downloading and compiling client-go; log ${log})`,
+  );
   const t0 = performance.now();
   const ticker = setInterval(
     () => progress(`Go twin: still building, ${((performance.now() - t0) / 1000).toFixed(0)} s`),
