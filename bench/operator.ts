@@ -30,7 +30,7 @@ import { runScript } from '../test/cluster/run-script.ts';
 import { installCrd, kubectlFor, metric, scrape } from '../test/operator/operator-process.ts';
 import { applyWithKubectl, applyWithPatch, byOwner, type FloorMethod, pool } from './operator/floor.ts';
 import { type Operator, startOperator, waitReady } from './operator/operator.ts';
-import { Sampler } from './operator/proc.ts';
+import { Sampler, sample } from './operator/proc.ts';
 import {
   histogramQuantile,
   RequestRecorder,
@@ -202,8 +202,9 @@ async function runController(
   const limit = op.memoryLimitBytes
     ? `memory limit ${op.memoryLimitBytes / 2 ** 20} MiB (the Deployment's, by a memory cgroup)`
     : 'no memory limit';
+  // Sampled now: a process ready within the sampler's first period was last sampled as it started.
   progress(
-    `${tag} pid ${op.pid} ready (caches synced), ${sampler.last?.rssMiB.toFixed(0)} MiB RSS, ${limit}`,
+    `${tag} pid ${op.pid} ready (caches synced), ${sample(op.pid)?.rssMiB.toFixed(0)} MiB RSS, ${limit}`,
   );
 
   let created = 0;
