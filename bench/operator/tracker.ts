@@ -9,7 +9,7 @@ type Obj = {
   metadata?: { name?: string; namespace?: string; generation?: number };
   spec?: { replicas?: number };
   status?: {
-    conditions?: { type?: string; status?: string }[];
+    conditions?: { type?: string; status?: string; observedGeneration?: number }[];
     observedGeneration?: number;
     replicas?: number;
     updatedReplicas?: number;
@@ -38,6 +38,14 @@ export function helloReady(hs: Obj): boolean {
   return hs.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/** The generation a Ready HelloService is Ready at (its Ready condition's, else the status'); 0: not Ready. */
+export function readyGeneration(hs: Obj): number {
+  const ready = hs.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+  if (!ready) return 0;
+  const observed = ready.observedGeneration ?? hs.status?.observedGeneration ?? 0;
+  return Math.min(observed, hs.metadata?.generation ?? 0);
+}
+
 export class Tracker {
   readonly #kc: KubeConfig;
   readonly #inScope: (namespace: string) => boolean;
@@ -45,6 +53,9 @@ export class Tracker {
   readonly present = new Map<string, Set<string>>();
   readonly ready = new Set<string>();
   readonly available = new Set<string>();
+  /** Per HelloService, the generation it is Ready at; per Deployment, the generation available. */
+  readonly readyAtGeneration = new Map<string, number>();
+  readonly availableAtGeneration = new Map<string, number>();
   readonly #aborts: AbortController[] = [];
   #stopped = false;
   #changed: () => void = () => {};
@@ -82,14 +93,20 @@ export class Tracker {
                 set.delete(key);
                 this.ready.delete(key);
                 this.available.delete(key);
+                this.readyAtGeneration.delete(key);
+                this.availableAtGeneration.delete(key);
               } else {
                 set.add(key);
                 if (k.kind === 'Deployment') {
-                  if (deploymentAvailable(o)) this.available.add(key);
-                  else this.available.delete(key);
+                  if (deploymentAvailable(o)) {
+                    this.available.add(key);
+                    this.availableAtGeneration.set(key, o.metadata?.generation ?? 0);
+                  } else this.available.delete(key);
                 } else if (k === hello) {
                   if (helloReady(o)) this.ready.add(key);
                   else this.ready.delete(key);
+                  const generation = readyGeneration(o);
+                  if (generation > 0) this.readyAtGeneration.set(key, generation);
                 }
               }
               this.#changed();
@@ -108,6 +125,13 @@ export class Tracker {
       ...kinds.map((k) => one(k, labelSelector)),
       ...(hello ? [one(hello, undefined)] : []),
     ]);
+  }
+
+  /** How many of `atGeneration`'s keys are at `generation` or later. */
+  static atLeast(atGeneration: ReadonlyMap<string, number>, generation: number): number {
+    let count = 0;
+    for (const g of atGeneration.values()) if (g >= generation) count++;
+    return count;
   }
 
   count(kind: string): number {
