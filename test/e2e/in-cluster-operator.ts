@@ -85,20 +85,31 @@ export function overlay(dir: string, prefix: string, opNs: string, ns: string, r
   });
 }
 
+/** A confined install prepared, not applied: its names, the watched namespace, and its overlay. */
+export type ConfinedInstall = {
+  opNs: string;
+  ns: string;
+  prefix: string;
+  /** A folder with the kustomization (overlay()); removed by uninstall. */
+  dir: string;
+  /** Deletes both namespaces and the cluster-scoped roles, and the overlay's folder. */
+  uninstall(): void;
+};
+
 /**
- * Installs the operator (`kubectl apply --server-side -k`) with `<tag>-op-<suffix>` as its namespace
- * and `<tag>-hs-<suffix>` (Pod Security restricted) as the one it watches; waits for the rollout.
+ * Names an install `<tag>-op-<suffix>` (the operator's namespace) watching `<tag>-hs-<suffix>`,
+ * which it creates (Pod Security restricted), and writes the overlay, for `kubectl apply -k` or
+ * `npm start` (HELLO_DEPLOY) to install.
  */
-export function installInCluster(
+export function prepareConfined(
   kubectl: Kubectl,
   tag: string,
   suffix: string,
-  options: { replicas?: number; namespaceLabels?: string[] } = {},
-): InClusterOperator {
+  replicas?: number,
+): ConfinedInstall {
   const opNs = `${tag}-op-${suffix}`;
   const ns = `${tag}-hs-${suffix}`;
   const prefix = `${tag}-${suffix}-`;
-  const deployment = `${prefix}hello-operator`;
   const dir = mkdtempSync(join(tmpdir(), 'hello-operator-overlay-'));
   installCrd(kubectl);
   must(kubectl, ['create', 'namespace', ns]);
@@ -109,12 +120,40 @@ export function installInCluster(
     'hello-operator.test=true',
     'pod-security.kubernetes.io/enforce=restricted',
   ]);
-  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns, options.replicas));
-  try {
-    must(kubectl, ['apply', '--server-side', '-k', dir]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns, replicas));
+  return {
+    opNs,
+    ns,
+    prefix,
+    dir,
+    uninstall: () => {
+      rmSync(dir, { recursive: true, force: true });
+      kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+      kubectl(['delete', 'namespace', opNs, '--wait=false', '--ignore-not-found']);
+      kubectl([
+        'delete',
+        'clusterrole,clusterrolebinding',
+        `${prefix}hello-operator-manager`,
+        '--ignore-not-found',
+      ]);
+      kubectl(['delete', 'clusterrole', `${prefix}hello-operator-metrics-reader`, '--ignore-not-found']);
+    },
+  };
+}
+
+/**
+ * Installs the operator (`kubectl apply --server-side -k`) with `<tag>-op-<suffix>` as its namespace
+ * and `<tag>-hs-<suffix>` (Pod Security restricted) as the one it watches; waits for the rollout.
+ */
+export function installInCluster(
+  kubectl: Kubectl,
+  tag: string,
+  suffix: string,
+  options: { replicas?: number; namespaceLabels?: string[] } = {},
+): InClusterOperator {
+  const { opNs, ns, prefix, dir, uninstall } = prepareConfined(kubectl, tag, suffix, options.replicas);
+  const deployment = `${prefix}hello-operator`;
+  must(kubectl, ['apply', '--server-side', '-k', dir]);
   must(kubectl, ['-n', opNs, 'rollout', 'status', `deployment/${deployment}`, '--timeout=180s']);
   const labels = options.namespaceLabels ?? [];
   if (labels.length) must(kubectl, ['label', 'namespace', opNs, ns, ...labels, '--overwrite']);
@@ -147,16 +186,6 @@ export function installInCluster(
       const holder = r.status === 0 ? r.stdout.trim() : '';
       return holder ? holder.slice(0, holder.lastIndexOf('_')) : undefined;
     },
-    uninstall: () => {
-      kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
-      kubectl(['delete', 'namespace', opNs, '--wait=false', '--ignore-not-found']);
-      kubectl([
-        'delete',
-        'clusterrole,clusterrolebinding',
-        `${prefix}hello-operator-manager`,
-        '--ignore-not-found',
-      ]);
-      kubectl(['delete', 'clusterrole', `${prefix}hello-operator-metrics-reader`, '--ignore-not-found']);
-    },
+    uninstall,
   };
 }

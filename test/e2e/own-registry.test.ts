@@ -10,19 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { restrictedContainer } from '../cluster/kube.ts';
 import { registryBinary, repoRoot } from '../cluster/paths.ts';
-import {
-  eventually,
-  installCrd,
-  type Kubectl,
-  kubectlFor,
-  must,
-  type Obj,
-} from '../operator/operator-process.ts';
-import { overlay } from './in-cluster-operator.ts';
+import { eventually, type Kubectl, kubectlFor, must, type Obj } from '../operator/operator-process.ts';
+import { type ConfinedInstall, prepareConfined } from './in-cluster-operator.ts';
 
 type Registry = { address: string; stop(): void };
 
@@ -96,34 +89,12 @@ describe('your own cluster and registry: npm start with KUBECONFIG and HELLO_REG
     pods.flatMap((p) => (p.status?.containerStatuses ?? []).map((c: { imageID: string }) => c.imageID));
 
   /** A confined copy of deploy/ (its own namespaces and names, watching one namespace) to install. */
-  function confinedDeploy(tag: string): { opNs: string; ns: string; dir: string } {
-    const opNs = `${tag}-op-${suffix}`;
-    const ns = `${tag}-hs-${suffix}`;
-    const prefix = `${tag}-${suffix}-`;
-    const d = mkdtempSync(join(dir, `${tag}-overlay-`));
-    writeFileSync(join(d, 'kustomization.yaml'), overlay(d, prefix, opNs, ns));
-    must(kubectl, ['create', 'namespace', ns]);
-    must(kubectl, [
-      'label',
-      'namespace',
-      ns,
-      'hello-operator.test=true',
-      'pod-security.kubernetes.io/enforce=restricted',
-    ]);
-    cleanups.push(() => {
-      kubectl(['delete', 'namespace', ns, opNs, '--wait=false', '--ignore-not-found']);
-      kubectl([
-        'delete',
-        'clusterrole,clusterrolebinding',
-        `${prefix}hello-operator-manager`,
-        '--ignore-not-found',
-      ]);
-      kubectl(['delete', 'clusterrole', `${prefix}hello-operator-metrics-reader`, '--ignore-not-found']);
-    });
-    return { opNs, ns, dir: d };
+  function confinedDeploy(tag: string): ConfinedInstall {
+    const install = prepareConfined(kubectl, tag, suffix);
+    cleanups.push(install.uninstall);
+    return install;
   }
 
-  beforeAll(() => installCrd(kubectl));
   afterAll(() => {
     for (const c of cleanups) c();
     for (const r of registries) r.stop();
