@@ -55,8 +55,30 @@ export function confinement(watchNamespace: string, workloadImage: string, repli
 }
 
 /** The overlay: deploy/'s parts (not the CRD, which is cluster-wide and shared) under new names. */
-export function overlay(dir: string, prefix: string, opNs: string, ns: string, replicas?: number): string {
+export function overlay(
+  dir: string,
+  prefix: string,
+  opNs: string,
+  ns: string,
+  replicas?: number,
+  nodeSelector?: Record<string, string>,
+  logLevel?: string,
+): string {
   const base = relative(dir, join(repoRoot, 'deploy'));
+  // A test that reads what runs on one node (its logs, say) keeps the operator there, and may want
+  // every reconcile's lines.
+  const tuning = [
+    ...(nodeSelector ? [{ op: 'add', path: '/spec/template/spec/nodeSelector', value: nodeSelector }] : []),
+    ...(logLevel
+      ? [
+          {
+            op: 'add',
+            path: '/spec/template/spec/containers/0/env/-',
+            value: { name: 'LOG_LEVEL', value: logLevel },
+          },
+        ]
+      : []),
+  ];
   const subject = [
     { op: 'replace', path: '/subjects/0/name', value: `${prefix}hello-operator` },
     { op: 'replace', path: '/subjects/0/namespace', value: opNs },
@@ -81,6 +103,9 @@ export function overlay(dir: string, prefix: string, opNs: string, ns: string, r
       // follow the prefix and namespace into a sub-kustomization's subjects.
       { target: { kind: 'RoleBinding' }, patch: stringify(subject) },
       { target: { kind: 'ClusterRoleBinding' }, patch: stringify(subject) },
+      ...(tuning.length
+        ? [{ target: { kind: 'Deployment', name: 'hello-operator' }, patch: stringify(tuning) }]
+        : []),
     ],
   });
 }
@@ -93,7 +118,12 @@ export function installInCluster(
   kubectl: Kubectl,
   tag: string,
   suffix: string,
-  options: { replicas?: number; namespaceLabels?: string[] } = {},
+  options: {
+    replicas?: number;
+    namespaceLabels?: string[];
+    nodeSelector?: Record<string, string>;
+    logLevel?: string;
+  } = {},
 ): InClusterOperator {
   const opNs = `${tag}-op-${suffix}`;
   const ns = `${tag}-hs-${suffix}`;
@@ -109,7 +139,10 @@ export function installInCluster(
     'hello-operator.test=true',
     'pod-security.kubernetes.io/enforce=restricted',
   ]);
-  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns, options.replicas));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    overlay(dir, prefix, opNs, ns, options.replicas, options.nodeSelector, options.logLevel),
+  );
   try {
     must(kubectl, ['apply', '--server-side', '-k', dir]);
   } finally {
