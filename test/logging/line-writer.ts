@@ -17,13 +17,21 @@ export type LineWriter = {
 export function writerScript(): string {
   return `
 const [run, total, perSecond, lineBytes] = [process.env.RUN, +process.env.LINES, +process.env.PER_SECOND, +process.env.LINE_BYTES];
-const pad = 'x'.repeat(Math.max(0, lineBytes - 120));
+const hostname = require('node:os').hostname();
 let seq = 0;
+// Shaped like the workload's request lines (the fields that vary, vary), padded to lineBytes.
+const line = (time) => {
+  const l = { level: 'info', time, pid: process.pid, hostname, msg: 'numbered', run, seq, method: 'GET',
+    url: '/items/' + (seq % 997), route: '/items/{id}', status: seq % 50 ? 200 : 404, ms: +(Math.random() * 5).toFixed(3) };
+  const text = JSON.stringify(l);
+  return text.length >= lineBytes ? text : JSON.stringify({ ...l, pad: 'x'.repeat(lineBytes - text.length - 9) });
+};
 const timer = setInterval(() => {
   let out = '';
+  const time = new Date().toISOString();
   for (let k = 0; k < perSecond / 10 && seq < total; k++) {
     seq++;
-    out += JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: 'numbered', run, seq, pad }) + '\\n';
+    out += line(time) + '\\n';
   }
   if (seq >= total) {
     clearInterval(timer);
