@@ -228,7 +228,7 @@ build_victorialogs() {
 
 build_alertmanager() {
   have alertmanager && { log "alertmanager $ALERTMANAGER_VERSION: cached"; return; }
-  log "alertmanager $ALERTMANAGER_VERSION: building (cold: ~2 min on 2 cores)"
+  log "alertmanager $ALERTMANAGER_VERSION: building (cold: ~4 min on 2 cores)"
   local out; out=$(mktemp -d)
   run_logged alertmanager env GOBIN="$out" nice -n 10 go install -trimpath \
     -ldflags "-s -w -X github.com/prometheus/common/version.Version=${ALERTMANAGER_VERSION#v}" \
