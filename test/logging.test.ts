@@ -5,7 +5,8 @@
 // The store, the collector, the operator and every pod written here run on one node (the control
 // plane's): other tests add and kill nodes in the same cluster. The collector reads only this run's
 // namespaces (logs-op-<suffix>, logs-hs-<suffix>). Loss and duplication are checked by counting
-// numbered lines (test/logging/line-writer.ts): every `seq` once, no line twice.
+// numbered lines (test/logging/line-writer.ts): every `seq` there, and no line twice except after a
+// crash of the collector (at least once, then).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
