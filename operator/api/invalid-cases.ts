@@ -486,6 +486,18 @@ export const invalidCases: InvalidCase[] = [
     message: 'supported values: "Always", "IfNotPresent", "Never"',
   },
   {
+    name: 'an unknown logLevel',
+    spec: { message, logLevel: 'verbose' },
+    path: 'spec.logLevel',
+    message: 'supported values: "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+  },
+  {
+    name: 'logLevel and an env LOG_LEVEL',
+    spec: { message, logLevel: 'debug', env: [{ name: 'LOG_LEVEL', value: 'info' }] },
+    path: 'spec.logLevel',
+    message: 'either logLevel or an env entry named LOG_LEVEL',
+  },
+  {
     name: 'an env variable the operator sets',
     spec: { message, env: [{ name: 'PORT', value: '9090' }] },
     path: 'spec.env[0].name',

@@ -4,8 +4,14 @@
 // `render` rejects what the API server would reject.
 
 import { BlockList, isIP } from 'node:net';
+import { LOG_LEVELS } from '../../workload/config.ts';
 import { OPERATOR_POD_LABELS } from '../resources/labels.ts';
-import { CONFIG_HASH_ANNOTATION, ENV_HASH_ANNOTATION, OPERATOR_ENV } from '../resources/names.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  ENV_HASH_ANNOTATION,
+  LOG_LEVEL_ENV,
+  OPERATOR_ENV,
+} from '../resources/names.ts';
 import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
 import type { DefaultedHelloServiceSpec, DefaultedNetworkPolicyPeer } from './types.gen.ts';
 
@@ -1151,6 +1157,14 @@ export const specSchema: SchemaNode = {
       maximum: 3600,
       default: 30,
     },
+    logLevel: {
+      type: 'string',
+      description:
+        `The workload's log level (its ${LOG_LEVEL_ENV}): ${LOG_LEVELS.join(', ')}. debug logs every request; ` +
+        "silent logs nothing. Absent: the workload's default, info. Changing it rolls the pods. Not " +
+        `together with an env entry named ${LOG_LEVEL_ENV}.`,
+      enum: [...LOG_LEVELS],
+    },
     imagePullPolicy: {
       type: 'string',
       description:
@@ -1255,6 +1269,12 @@ export const specSchema: SchemaNode = {
         'set either replicas or autoscaling, not both: with autoscaling the HorizontalPodAutoscaler owns the replica count',
       fieldPath: '.replicas',
       check: (self) => !(self.replicas !== undefined && self.autoscaling !== undefined),
+    }),
+    rule<DefaultedHelloServiceSpec>({
+      rule: `!has(self.logLevel) || !has(self.env) || !self.env.exists(e, e.name == '${LOG_LEVEL_ENV}')`,
+      message: `set either logLevel or an env entry named ${LOG_LEVEL_ENV}, not both: logLevel sets ${LOG_LEVEL_ENV}`,
+      fieldPath: '.logLevel',
+      check: (self) => self.logLevel === undefined || !(self.env ?? []).some((e) => e.name === LOG_LEVEL_ENV),
     }),
     rule<DefaultedHelloServiceSpec>({
       rule: "self.tmp.medium != 'Memory' || !quantity(self.tmp.sizeLimit).isGreaterThan(quantity(self.resources.limits.memory))",

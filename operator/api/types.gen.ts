@@ -324,6 +324,8 @@ export interface HelloServiceSpec {
   port?: number;
   /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
   nodeLossToleranceSeconds?: number;
+  /** The workload's log level (its LOG_LEVEL): fatal, error, warn, info, debug, trace, silent. debug logs every request; silent logs nothing. Absent: the workload's default, info. Changing it rolls the pods. Not together with an env entry named LOG_LEVEL. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** When the node pulls the workload image: Always, IfNotPresent or Never. Absent: the operator's setting (--workload-image-pull-policy, default IfNotPresent). */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */
@@ -628,6 +630,8 @@ export interface DefaultedHelloServiceSpec {
   port: number;
   /** How long the pods stay bound to a node that stops answering (NotReady or unreachable) before Kubernetes evicts them, so that they are replaced on another node (0-3600): their tolerationSeconds for node.kubernetes.io/not-ready and unreachable. Kubernetes gives pods 300 by default; 30 here, so a lost node costs capacity for seconds, not minutes. */
   nodeLossToleranceSeconds: number;
+  /** The workload's log level (its LOG_LEVEL): fatal, error, warn, info, debug, trace, silent. debug logs every request; silent logs nothing. Absent: the workload's default, info. Changing it rolls the pods. Not together with an env entry named LOG_LEVEL. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** When the node pulls the workload image: Always, IfNotPresent or Never. Absent: the operator's setting (--workload-image-pull-policy, default IfNotPresent). */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Secrets (kubernetes.io/dockerconfigjson) in the HelloService's namespace holding the credentials to pull the image from a private registry. */

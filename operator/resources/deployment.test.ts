@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { LOG_LEVELS, parseConfig } from '../../workload/config.ts';
 import { MAX_MESSAGE_LENGTH } from '../api/schema.ts';
 import { buildConfigMap } from './configmap.ts';
 import {
@@ -453,5 +454,25 @@ describe('buildDeployment: placement, metadata, images and env (issue 20)', () =
     expect(got?.map((e) => e.name)).toEqual([...OPERATOR_ENV, 'MODE', 'TOKEN', 'REGION']);
     expect(got?.slice(OPERATOR_ENV.length)).toEqual(env);
     expect(container(buildDeployment(hello(), settings)).env?.map((e) => e.name)).toEqual([...OPERATOR_ENV]);
+  });
+
+  it('sets LOG_LEVEL from spec.logLevel after the operator variables, and only when logLevel is set', () => {
+    const got = container(
+      buildDeployment(hello({ logLevel: 'debug', env: [{ name: 'MODE', value: 'x' }] }), settings),
+    );
+    expect(got.env?.map((e) => e.name)).toEqual([...OPERATOR_ENV, 'LOG_LEVEL', 'MODE']);
+    expect(got.env?.find((e) => e.name === 'LOG_LEVEL')).toEqual({ name: 'LOG_LEVEL', value: 'debug' });
+    expect(env(buildDeployment(hello(), settings), 'LOG_LEVEL')).toBeUndefined();
+  });
+
+  it('accepts every level the workload accepts, and a new level changes the pod template (rolls the pods)', () => {
+    const template = (logLevel?: (typeof LOG_LEVELS)[number]) =>
+      JSON.stringify(buildDeployment(hello(logLevel ? { logLevel } : {}), settings).spec?.template);
+    for (const level of LOG_LEVELS) {
+      const value = env(buildDeployment(hello({ logLevel: level }), settings), 'LOG_LEVEL')?.value;
+      expect(parseConfig({ MESSAGES: 'x', LOG_LEVEL: value }).logLevel).toBe(level);
+    }
+    expect(template('debug')).not.toBe(template('info'));
+    expect(template('info')).not.toBe(template());
   });
 });

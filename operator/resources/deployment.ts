@@ -19,6 +19,7 @@ import {
   CONTAINER_NAME,
   childName,
   ENV_HASH_ANNOTATION,
+  LOG_LEVEL_ENV,
   MESSAGES_KEY,
   OPERATOR_ENV,
   type OperatorEnvName,
@@ -80,7 +81,9 @@ function containerEnv(hs: DefaultedHelloService, settings: OperatorSettings): V1
     // 0 turns /work off in the workload.
     WORK_MAX_CONCURRENT: { value: String(spec.work?.enabled ? spec.work.maxConcurrent : 0) },
   };
-  return [...OPERATOR_ENV.map((name) => ({ name, ...own[name] })), ...(spec.env ?? [])];
+  // LOG_LEVEL only when asked for: a HelloService without logLevel keeps its pod template.
+  const logLevel = spec.logLevel === undefined ? [] : [{ name: LOG_LEVEL_ENV, value: spec.logLevel }];
+  return [...OPERATOR_ENV.map((name) => ({ name, ...own[name] })), ...logLevel, ...(spec.env ?? [])];
 }
 
 function container(hs: DefaultedHelloService, settings: OperatorSettings): V1Container {

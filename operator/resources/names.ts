@@ -37,6 +37,8 @@ export const OPERATOR_ENV = [
   'WORK_MAX_CONCURRENT',
 ] as const;
 export type OperatorEnvName = (typeof OPERATOR_ENV)[number];
+/** Set from spec.logLevel, only when given (then spec.env cannot name it; absent, it may). */
+export const LOG_LEVEL_ENV = 'LOG_LEVEL';
 /** The pod-template annotation holding the ConfigMap's content hash: a new message rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'hello.operators.dev/config-hash';
 /**

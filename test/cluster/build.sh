@@ -4,6 +4,7 @@
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
 #                                      kube-score kubeconform helm actionlint prometheus
 #                                      prometheus-operator kstatus kube-network-policies registry
+#                                      victorialogs alertmanager
 #                                      (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -213,10 +214,32 @@ build_network_policies() {
   install_into "$(cache_dir_of kube-network-policies)" out
 }
 
+# VictoriaLogs: the store and the node collector from one module, its version stamped as its
+# Makefile does (the store's /metrics and its startup line report it).
+build_victorialogs() {
+  have victoria-logs vlagent && { log "victorialogs $VICTORIALOGS_VERSION: cached"; return; }
+  log "victorialogs $VICTORIALOGS_VERSION: building victoria-logs, vlagent (cold: ~1 min on 2 cores)"
+  local mod=github.com/VictoriaMetrics/VictoriaLogs out; out=$(mktemp -d)
+  local ld="-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$VICTORIALOGS_VERSION"
+  run_logged victorialogs env GOBIN="$out" nice -n 10 go install -trimpath -ldflags "$ld" \
+    "$mod/app/victoria-logs@$VICTORIALOGS_VERSION" "$mod/app/vlagent@$VICTORIALOGS_VERSION"
+  install_into "$(cache_dir_of victoria-logs)" "$out"
+}
+
+build_alertmanager() {
+  have alertmanager && { log "alertmanager $ALERTMANAGER_VERSION: cached"; return; }
+  log "alertmanager $ALERTMANAGER_VERSION: building (cold: ~4 min on 2 cores)"
+  local out; out=$(mktemp -d)
+  run_logged alertmanager env GOBIN="$out" nice -n 10 go install -trimpath \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=${ALERTMANAGER_VERSION#v}" \
+    "github.com/prometheus/alertmanager/cmd/alertmanager@$ALERTMANAGER_VERSION"
+  install_into "$(cache_dir_of alertmanager)" "$out"
+}
+
 build_debs() { "$HERE/install-debs.sh"; }
 
 ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
-  prometheus prometheus-operator kstatus kube-network-policies registry)
+  prometheus prometheus-operator kstatus kube-network-policies registry victorialogs alertmanager)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -238,6 +261,8 @@ for piece in "${pieces[@]}"; do
     kstatus) build_ours kstatus "$KSTATUS_VERSION" ;;
     kube-network-policies) build_network_policies ;;
     registry) go_install registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION" ;;
+    victorialogs) build_victorialogs ;;
+    alertmanager) build_alertmanager ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

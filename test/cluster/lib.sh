@@ -32,6 +32,8 @@ cache_dir_of() {
     kube-network-policies)
       echo "$CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(cat "$HERE"/network-policies/{go.mod,go.sum,*.go,overlay/*.go} | sha256sum | cut -c1-12)" ;;
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
+    victoria-logs|vlagent) echo "$CACHE/victorialogs-$VICTORIALOGS_VERSION" ;;
+    alertmanager) echo "$CACHE/alertmanager-$ALERTMANAGER_VERSION" ;;
     prometheus-operator|prometheus-config-reloader|monitoring-crds)
       echo "$CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION" ;;
     *) die "unknown binary $1" ;;

@@ -138,6 +138,10 @@ spec:
   serviceMonitorNamespaceSelector: $ns_selector
   ruleSelector: {}
   ruleNamespaceSelector: $ns_selector
+  # The Alertmanager that alertmanager.sh adds beside it, when it does (none: nothing is sent).
+  alerting:
+    alertmanagers:
+      - {namespace: $ns, name: alertmanager-operated, port: web}
   resources:
     requests: {cpu: 50m, memory: 128Mi}
     limits: {memory: 1Gi}

@@ -55,8 +55,30 @@ export function confinement(watchNamespace: string, workloadImage: string, repli
 }
 
 /** The overlay: deploy/'s parts (not the CRD, which is cluster-wide and shared) under new names. */
-export function overlay(dir: string, prefix: string, opNs: string, ns: string, replicas?: number): string {
+export function overlay(
+  dir: string,
+  prefix: string,
+  opNs: string,
+  ns: string,
+  replicas?: number,
+  nodeSelector?: Record<string, string>,
+  logLevel?: string,
+): string {
   const base = relative(dir, join(repoRoot, 'deploy'));
+  // A test that reads what runs on one node (its logs, say) keeps the operator there, and may want
+  // every reconcile's lines.
+  const tuning = [
+    ...(nodeSelector ? [{ op: 'add', path: '/spec/template/spec/nodeSelector', value: nodeSelector }] : []),
+    ...(logLevel
+      ? [
+          {
+            op: 'add',
+            path: '/spec/template/spec/containers/0/env/-',
+            value: { name: 'LOG_LEVEL', value: logLevel },
+          },
+        ]
+      : []),
+  ];
   const subject = [
     { op: 'replace', path: '/subjects/0/name', value: `${prefix}hello-operator` },
     { op: 'replace', path: '/subjects/0/namespace', value: opNs },
@@ -81,6 +103,9 @@ export function overlay(dir: string, prefix: string, opNs: string, ns: string, r
       // follow the prefix and namespace into a sub-kustomization's subjects.
       { target: { kind: 'RoleBinding' }, patch: stringify(subject) },
       { target: { kind: 'ClusterRoleBinding' }, patch: stringify(subject) },
+      ...(tuning.length
+        ? [{ target: { kind: 'Deployment', name: 'hello-operator' }, patch: stringify(tuning) }]
+        : []),
     ],
   });
 }
@@ -105,7 +130,7 @@ export function prepareConfined(
   kubectl: Kubectl,
   tag: string,
   suffix: string,
-  replicas?: number,
+  options: { replicas?: number; nodeSelector?: Record<string, string>; logLevel?: string } = {},
 ): ConfinedInstall {
   const opNs = `${tag}-op-${suffix}`;
   const ns = `${tag}-hs-${suffix}`;
@@ -120,7 +145,10 @@ export function prepareConfined(
     'hello-operator.test=true',
     'pod-security.kubernetes.io/enforce=restricted',
   ]);
-  writeFileSync(join(dir, 'kustomization.yaml'), overlay(dir, prefix, opNs, ns, replicas));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    overlay(dir, prefix, opNs, ns, options.replicas, options.nodeSelector, options.logLevel),
+  );
   return {
     opNs,
     ns,
@@ -149,9 +177,14 @@ export function installInCluster(
   kubectl: Kubectl,
   tag: string,
   suffix: string,
-  options: { replicas?: number; namespaceLabels?: string[] } = {},
+  options: {
+    replicas?: number;
+    namespaceLabels?: string[];
+    nodeSelector?: Record<string, string>;
+    logLevel?: string;
+  } = {},
 ): InClusterOperator {
-  const { opNs, ns, prefix, dir, uninstall } = prepareConfined(kubectl, tag, suffix, options.replicas);
+  const { opNs, ns, prefix, dir, uninstall } = prepareConfined(kubectl, tag, suffix, options);
   const deployment = `${prefix}hello-operator`;
   must(kubectl, ['apply', '--server-side', '-k', dir]);
   must(kubectl, ['-n', opNs, 'rollout', 'status', `deployment/${deployment}`, '--timeout=180s']);
