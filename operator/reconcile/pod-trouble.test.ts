@@ -72,6 +72,35 @@ describe('podTrouble', () => {
     expect(l.calls).toEqual([`app.kubernetes.io/instance=hello,${REVISION_LABEL}=${revision.name}`]);
   });
 
+  it("names a pod that no node takes, with the scheduler's words", async () => {
+    const pending = {
+      metadata: { name: 'hello-pending' },
+      status: {
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+          },
+        ],
+      },
+    } as unknown as KubeObject;
+    const r = await podTrouble(
+      lister([pending]),
+      hs,
+      revision,
+      rolling(ago(POD_CHECK_AFTER_MS)),
+      NOW,
+      signal,
+    );
+    expect(r.trouble).toEqual({
+      reason: 'Unschedulable',
+      message:
+        "Pod hello-pending cannot be scheduled: 0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+    });
+  });
+
   it('finds nothing in pods that are merely slow, and keeps looking', async () => {
     const l = lister([pod('hello-slow', { reason: 'ContainerCreating' })]);
     expect(await podTrouble(l, hs, revision, rolling(ago(60_000)), NOW, signal)).toEqual({

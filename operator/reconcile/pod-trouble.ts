@@ -1,4 +1,5 @@
-// Why a rollout is not progressing, from its pods: an image that cannot be pulled (a wrong name, a
+// Why a rollout is not progressing, from its pods: a pod no node takes, an image that cannot be
+// pulled (a wrong name, a
 // private registry without credentials) or a container that cannot be created (a Secret key the
 // kubelet cannot find) leaves the Deployment waiting until its progress deadline (10 minutes by
 // default) with nothing in its status but "ReplicaSet is progressing". Once a rollout has made no
@@ -34,6 +35,7 @@ const TROUBLE = new Set([
 /** A pod as the checks read it (wire format, fields read). */
 export type PodView = KubeObject & {
   status?: {
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
     containerStatuses?: {
       name: string;
       restartCount?: number;
@@ -84,6 +86,17 @@ export async function podTrouble(
   const quiet = now - since;
   if (quiet < POD_CHECK_AFTER_MS) return { recheckAfterMs: Math.max(1000, POD_CHECK_AFTER_MS - quiet) };
   for (const pod of await revisionPods(deps, hs, revision, signal)) {
+    // No node takes it (a nodeSelector or affinity no node matches, too little room, a taint).
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+      return {
+        trouble: {
+          reason: 'Unschedulable',
+          message: `Pod ${pod.metadata?.name ?? '?'} cannot be scheduled: ${scheduled.message ?? 'no node fits'}`,
+        },
+        recheckAfterMs: POD_RECHECK_MS,
+      };
+    }
     for (const c of pod.status?.containerStatuses ?? []) {
       const waiting = c.state?.waiting;
       if (waiting?.reason && TROUBLE.has(waiting.reason)) {

@@ -1,7 +1,8 @@
-// The scale subresource (issue 20): `kubectl scale hs/x --replicas=N` sets spec.replicas and the
-// operator rolls the Deployment to it; refused while spec.autoscaling makes the operator's own HPA
-// own the count; and a HorizontalPodAutoscaler of the user's can target a HelloService, reading its
-// replicas and pods through the scale subresource (status.replicas, status.selector).
+// Scale and placement (issue 20). The scale subresource: `kubectl scale hs/x --replicas=N` sets
+// spec.replicas and the operator rolls the Deployment to it; refused while spec.autoscaling makes the
+// operator's own HPA own the count; a HorizontalPodAutoscaler of the user's can target a
+// HelloService, reading its replicas and pods through it (status.replicas, status.selector). And a
+// nodeSelector no node matches says so in Ready.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import { eventually, helloService, must, type Obj } from './operator-process.ts';
@@ -54,6 +55,30 @@ describe('the scale subresource', () => {
     expect(
       pods.items.filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp),
     ).toHaveLength(3);
+  });
+
+  it('a nodeSelector no node matches: the pods stay Pending and Ready says why', async () => {
+    must(
+      f.kubectl,
+      ['apply', '-n', f.ns, '-f', '-'],
+      JSON.stringify(
+        helloService('nowhere', { replicas: 1, nodeSelector: { 'hello-operator.test/pool': 'none' } }),
+      ),
+    );
+    const ready = await eventually(
+      'Ready=False naming the scheduler',
+      () => {
+        const c = (f.get('hs', 'nowhere')?.status?.conditions ?? []).find(
+          (x: { type: string }) => x.type === 'Ready',
+        );
+        return c?.status === 'False' && c.reason === 'Unschedulable' ? c : undefined;
+      },
+      90_000,
+    );
+    expect(ready.message).toMatch(/cannot be scheduled: .*node affinity\/selector/);
+    expect(f.list('pods', 'app.kubernetes.io/instance=nowhere').map((p) => p.status?.phase)).toEqual([
+      'Pending',
+    ]);
   });
 
   it('refuses kubectl scale while autoscaling owns the replica count, saying why', async () => {
