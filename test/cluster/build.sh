@@ -194,21 +194,14 @@ build_prometheus_operator() {
 }
 
 # kube-network-policies: our wrapper's main (test/cluster/network-policies) around its controller,
-# built from a vendored copy in which the nftables `queue` statement becomes the xtables NFQUEUE
-# target: these kernels have nft_compat and NFQUEUE but not nft_queue, so upstream's rules fail.
+# built from a vendored copy with two fixes (network-policies/patch-vendor.sh says which and why).
 build_network_policies() {
   have kube-network-policies && { log "kube-network-policies $KUBE_NETWORK_POLICIES_VERSION: cached"; return; }
   log "kube-network-policies $KUBE_NETWORK_POLICIES_VERSION: building (cold: ~3 min)"
-  local dir="$SRC/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION" pkg
+  local dir="$SRC/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION"
   rm -rf "$dir"; cp -r "$HERE/network-policies" "$dir"; cd "$dir"
   run_logged kube-network-policies-vendor go mod vendor
-  pkg=vendor/sigs.k8s.io/kube-network-policies/pkg/networkpolicy
-  local before; before=$(grep -c 'queue := &expr.Queue{' "$pkg/controller.go" || true)
-  perl -0pi -e 's/queue := &expr\.Queue\{Num: uint16\(c\.config\.QueueID\)\}\n\tif c\.config\.FailOpen \{\n\t\tqueue\.Flag = expr\.QueueFlagBypass\n\t\}/queue := nfqueueTarget(uint16(c.config.QueueID), c.config.FailOpen)/g' "$pkg/controller.go"
-  # Every queue statement must be swapped, or the rules would still fail on this kernel.
-  [[ $before -gt 0 ]] && ! grep -q 'expr.Queue{' "$pkg/controller.go" \
-    || die "kube-network-policies: its queue statements changed shape; update the swap in build.sh"
-  cp overlay/nfqueue_target.go "$pkg/"
+  run_logged kube-network-policies-patch ./patch-vendor.sh
   mkdir -p out
   run_logged kube-network-policies-build go build -mod=vendor -trimpath -ldflags "-s -w" -o out/kube-network-policies .
   install_into "$(cache_dir_of kube-network-policies)" out

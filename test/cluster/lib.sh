@@ -30,7 +30,7 @@ cache_dir_of() {
     registry) echo "$CACHE/registry-$REGISTRY_VERSION" ;;
     # Our wrapper and overlay change the binary as much as the version does: both name the cache.
     kube-network-policies)
-      echo "$CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(cat "$HERE"/network-policies/{go.mod,go.sum,*.go,overlay/*.go} | sha256sum | cut -c1-12)" ;;
+      echo "$CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(cat "$HERE"/network-policies/{go.mod,go.sum,*.go,*.sh,overlay/*.go} | sha256sum | cut -c1-12)" ;;
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
     victoria-logs|vlagent) echo "$CACHE/victorialogs-$VICTORIALOGS_VERSION" ;;
     alertmanager) echo "$CACHE/alertmanager-$ALERTMANAGER_VERSION" ;;

@@ -31,7 +31,6 @@ write_outputs() {
 healthy() {
   [[ "$(cat "$HOST_DIR/mode" 2>/dev/null)" == real ]] || return 1
   daemon_pid containerd >/dev/null && daemon_pid kubelet >/dev/null && daemon_pid kube-proxy >/dev/null || return 1
-  daemon_pid "$(netpol_name 1)" >/dev/null || return 1
   ip route show "$SERVICE_CIDR" | grep -q "dev $BRIDGE" || return 1
   kc get --raw /readyz >/dev/null 2>&1 || return 1
   [[ "$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
@@ -52,6 +51,13 @@ wait_addons() {
 
 if healthy; then
   log "a healthy real-node cluster is running: reusing it"
+  # Its NetworkPolicy instance, started again if it is gone or runs an older build: a dead one's
+  # table would drop every new connection of the node's policy pods.
+  pid=$(daemon_pid "$(netpol_name 1)") || pid=""
+  if [[ -z $pid || "$(readlink "/proc/$pid/exe")" != "$(bin kube-network-policies)" ]]; then
+    start_network_policies 1 "$NODE_NAME"
+    log "kube-network-policies: (re)started on $NODE_NAME"
+  fi
   wait_addons
   write_outputs
   "$HERE/images.sh" || die "loading our images failed"
