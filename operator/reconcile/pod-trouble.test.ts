@@ -56,6 +56,10 @@ describe('podTrouble', () => {
     });
     // Not yet reported on by the Deployment controller: its own update will enqueue the HelloService.
     expect(await podTrouble(l, hs, revision, rolling(undefined), NOW, signal)).toEqual({});
+    // Nor while its status is of an earlier generation, whose Progressing time says nothing of this one.
+    const stale = rolling(ago(60_000));
+    stale.metadata.generation = 3;
+    expect(await podTrouble(l, hs, revision, stale, NOW, signal)).toEqual({});
     expect(l.calls).toEqual([]);
   });
 

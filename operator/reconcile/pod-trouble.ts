@@ -80,7 +80,9 @@ export async function podTrouble(
   const progressing = dep.status?.conditions?.find((c) => c.type === 'Progressing') as
     | { lastUpdateTime?: string }
     | undefined;
-  // Until the Deployment controller has reported on the rollout, its own updates will enqueue us.
+  // Until the Deployment controller has reported on this rollout (a status of the latest generation:
+  // before, Progressing still dates from the last one), its own updates will enqueue us.
+  if ((dep.status?.observedGeneration ?? 0) < (dep.metadata?.generation ?? 0)) return {};
   const since = Date.parse(progressing?.lastUpdateTime ?? '');
   if (Number.isNaN(since)) return {};
   const quiet = now - since;

@@ -145,13 +145,22 @@ describe.each(sources)('confined RBAC of $name', ({ rbac, runOperator }) => {
     expect(leaked).toEqual([]);
   });
 
-  it('reads IngressClasses cluster-wide but writes none, and reads no Secrets anywhere', async () => {
+  it('reads IngressClasses cluster-wide but writes none; gets Secrets by name in the watched namespace only, never lists them', async () => {
     const ingressClasses = { group: 'networking.k8s.io', resource: 'ingressclasses' };
     expect(await allowed({ ...ingressClasses, verb: 'list' })).toBe(true);
     expect(await allowed({ ...ingressClasses, verb: 'get' })).toBe(true);
     expect(await allowed({ ...ingressClasses, verb: 'create' })).toBe(false);
-    for (const namespace of [ns, other, undefined]) {
+    // The Secrets a HelloService's spec.env names, read by name (reconcile/env-references.ts).
+    expect(await allowed({ namespace: ns, resource: 'secrets', verb: 'get' })).toBe(true);
+    for (const namespace of [other, undefined]) {
       expect(await allowed({ namespace, resource: 'secrets', verb: 'get' }), namespace).toBe(false);
+    }
+    for (const namespace of [ns, other, undefined]) {
+      for (const verb of ['list', 'watch']) {
+        expect(await allowed({ namespace, resource: 'secrets', verb }), `${verb} in ${namespace}`).toBe(
+          false,
+        );
+      }
     }
   });
 
