@@ -1,7 +1,6 @@
 // Why a rollout is not progressing, from its pods: a pod no node takes, an image that cannot be
-// pulled (a wrong name, a
-// private registry without credentials) or a container that cannot be created (a Secret key the
-// kubelet cannot find) leaves the Deployment waiting until its progress deadline (10 minutes by
+// pulled (a wrong name, a private registry without credentials) or a container that cannot be
+// created (a Secret key the kubelet cannot find) leaves the Deployment waiting until its progress deadline (10 minutes by
 // default) with nothing in its status but "ReplicaSet is progressing". Once a rollout has made no
 // progress for POD_CHECK_AFTER_MS, the revision's pods are listed and a waiting reason like these
 // becomes the HelloService's Degraded (and so Ready) reason, not stuck: it may heal by itself (a
@@ -66,7 +65,7 @@ export async function podTrouble(
   deps: Pick<ReconcilerDeps, 'list'>,
   hs: DefaultedHelloService,
   revision: Revision,
-  dep: (DeploymentView & { status?: { conditions?: { lastUpdateTime?: string }[] } }) | undefined,
+  dep: DeploymentView | undefined,
   now: number,
   signal: AbortSignal,
 ): Promise<{ trouble?: PodTrouble; recheckAfterMs?: number }> {
@@ -77,9 +76,7 @@ export async function podTrouble(
   ) {
     return {};
   }
-  const progressing = dep.status?.conditions?.find((c) => c.type === 'Progressing') as
-    | { lastUpdateTime?: string }
-    | undefined;
+  const progressing = dep.status?.conditions?.find((c) => c.type === 'Progressing');
   // Until the Deployment controller has reported on this rollout (a status of the latest generation:
   // before, Progressing still dates from the last one), its own updates will enqueue us.
   if ((dep.status?.observedGeneration ?? 0) < (dep.metadata?.generation ?? 0)) return {};
@@ -88,29 +85,27 @@ export async function podTrouble(
   const quiet = now - since;
   if (quiet < POD_CHECK_AFTER_MS) return { recheckAfterMs: Math.max(1000, POD_CHECK_AFTER_MS - quiet) };
   for (const pod of await revisionPods(deps, hs, revision, signal)) {
-    // No node takes it (a nodeSelector or affinity no node matches, too little room, a taint).
-    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-      return {
-        trouble: {
-          reason: 'Unschedulable',
-          message: `Pod ${pod.metadata?.name ?? '?'} cannot be scheduled: ${scheduled.message ?? 'no node fits'}`,
-        },
-        recheckAfterMs: POD_RECHECK_MS,
-      };
-    }
-    for (const c of pod.status?.containerStatuses ?? []) {
-      const waiting = c.state?.waiting;
-      if (waiting?.reason && TROUBLE.has(waiting.reason)) {
-        return {
-          trouble: {
-            reason: waiting.reason,
-            message: `Pod ${pod.metadata?.name ?? '?'} cannot start: ${waiting.message ?? waiting.reason}`,
-          },
-          recheckAfterMs: POD_RECHECK_MS,
-        };
-      }
-    }
+    const trouble = troubleOf(pod);
+    if (trouble) return { trouble, recheckAfterMs: POD_RECHECK_MS };
   }
   return { recheckAfterMs: POD_RECHECK_MS };
+}
+
+/** What keeps one pod from starting, if it is one of the causes that waiting does not cure. */
+function troubleOf(pod: PodView): PodTrouble | undefined {
+  const name = pod.metadata?.name ?? '?';
+  // No node takes it (a nodeSelector or affinity no node matches, too little room, a taint).
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    return {
+      reason: 'Unschedulable',
+      message: `Pod ${name} cannot be scheduled: ${scheduled.message ?? 'no node fits'}`,
+    };
+  }
+  const waiting = pod.status?.containerStatuses
+    ?.map((c) => c.state?.waiting)
+    .find((w) => w?.reason !== undefined && TROUBLE.has(w.reason));
+  return waiting?.reason
+    ? { reason: waiting.reason, message: `Pod ${name} cannot start: ${waiting.message ?? waiting.reason}` }
+    : undefined;
 }

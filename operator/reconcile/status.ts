@@ -182,7 +182,13 @@ export type DeploymentView = {
     updatedReplicas?: number;
     readyReplicas?: number;
     availableReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    conditions?: {
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastUpdateTime?: string;
+    }[];
   };
 };
 
