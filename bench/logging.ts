@@ -17,7 +17,13 @@ import { runScript } from '../test/cluster/run-script.ts';
 import { WORKLOAD_IMAGE } from '../test/e2e/in-cluster-operator.ts';
 import { type LineWriter, writerPod } from '../test/logging/line-writer.ts';
 import { logsCount, logsQuery } from '../test/logging/logsql.ts';
-import { kubectlFor, must, sleep } from '../test/operator/operator-process.ts';
+import {
+  controlPlaneNode,
+  kubectlFor,
+  jsonpath as kubectlJsonpath,
+  must,
+  sleep,
+} from '../test/operator/operator-process.ts';
 import { align } from './report.ts';
 
 const kubeconfig = process.env.HELLO_KUBECONFIG ?? realKubeconfigPath;
@@ -32,16 +38,9 @@ const kubectl = kubectlFor(kubeconfig);
 const suffix = randomBytes(3).toString('hex');
 const logNs = `logs-vl-${suffix}`;
 const ns = `logs-hs-${suffix}`;
-const node = must(kubectl, [
-  'get',
-  'nodes',
-  '-l',
-  'node-role.kubernetes.io/control-plane',
-  '-o',
-  'jsonpath={.items[0].metadata.name}',
-]).trim();
+const node = controlPlaneNode(kubectl);
 const jsonpath = (namespace: string, args: string[], path: string) =>
-  must(kubectl, ['-n', namespace, 'get', ...args, '-o', `jsonpath=${path}`]).trim();
+  kubectlJsonpath(kubectl, namespace, args, path);
 
 /** vlagent's own counters: CPU seconds so far and resident bytes now. */
 async function agentStats(): Promise<{ cpu: number; rss: number }> {

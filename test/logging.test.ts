@@ -17,10 +17,12 @@ import { type LineWriter, writerPod } from './logging/line-writer.ts';
 import { exact, HELLOSERVICE_FIELD, logsCount, logsQuery } from './logging/logsql.ts';
 import {
   applyHelloService,
+  controlPlaneNode,
   eventually,
   getObject,
   type Kubectl,
   kubectlFor,
+  jsonpath as kubectlJsonpath,
   must,
   sleep,
 } from './operator/operator-process.ts';
@@ -54,7 +56,7 @@ describe('central logs on a real cluster', () => {
     return operator.ns;
   };
   const jsonpath = (namespace: string, args: string[], path: string) =>
-    must(kubectl, ['-n', namespace, 'get', ...args, '-o', `jsonpath=${path}`]).trim();
+    kubectlJsonpath(kubectl, namespace, args, path);
   /** The store's address: its pod's IP, which changes when the pod is replaced. */
   const storeAddress = () => `http://${jsonpath(logNs, ['pod', 'victoria-logs-0'], '{.status.podIP}')}:9428`;
   const ready = (name: string) =>
@@ -93,14 +95,7 @@ describe('central logs on a real cluster', () => {
     jsonpath(logNs, ['pod', '-l', 'app.kubernetes.io/name=vlagent'], '{.items[0].metadata.name}');
 
   beforeAll(async () => {
-    node = must(kubectl, [
-      'get',
-      'nodes',
-      '-l',
-      'node-role.kubernetes.io/control-plane',
-      '-o',
-      'jsonpath={.items[0].metadata.name}',
-    ]).trim();
+    node = controlPlaneNode(kubectl);
     await runScript('logging.sh', ['up', logNs, `^logs-(op|hs)-${suffix}$`], {
       KUBECONFIG: adminPath,
       HELLO_LOGGING_NODE: node,

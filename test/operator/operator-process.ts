@@ -85,6 +85,23 @@ export function applyHelloService(
   return must(kubectl, ['apply', '-n', namespace, '-f', '-'], JSON.stringify(helloService(name, spec)));
 }
 
+/** `kubectl get ARGS -o jsonpath=PATH` in a namespace, trimmed. */
+export function jsonpath(kubectl: Kubectl, namespace: string, args: string[], path: string): string {
+  return must(kubectl, ['-n', namespace, 'get', ...args, '-o', `jsonpath=${path}`]).trim();
+}
+
+/** The name of the cluster's (first) control-plane node. */
+export function controlPlaneNode(kubectl: Kubectl): string {
+  return must(kubectl, [
+    'get',
+    'nodes',
+    '-l',
+    'node-role.kubernetes.io/control-plane',
+    '-o',
+    'jsonpath={.items[0].metadata.name}',
+  ]).trim();
+}
+
 /** `kubectl get KIND NAME -o json` in a namespace; undefined when it does not exist. */
 export function getObject(kubectl: Kubectl, kind: string, name: string, namespace: string): Obj | undefined {
   const r = kubectl(['get', kind, name, '-n', namespace, '-o', 'json']);
