@@ -185,20 +185,20 @@ say "applying examples/hello.yaml in namespace $example_ns"
 k apply -n "$example_ns" -f examples/hello.yaml >/dev/null
 if ! k wait -n "$example_ns" --for=condition=Ready hs/hello --timeout=180s >/dev/null; then
   say "hs/hello is not Ready; its conditions and the operator's logs say why:"
-  k get -n default hs hello -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2
+  k get -n "$example_ns" hs hello -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2
   say "kubectl -n $NS logs deployment/hello-operator"
   exit 1
 fi
-k get -n default hs hello
-echo "URL (inside the cluster): $(k get -n default hs hello -o jsonpath='{.status.url}')"
+k get -n "$example_ns" hs hello
+echo "URL (inside the cluster): $(k get -n "$example_ns" hs hello -o jsonpath='{.status.url}')"
 if $local_cluster; then
   # The local cluster routes its Service range to the node's bridge: the ClusterIP answers here.
-  ip=$(k get -n default service hello -o jsonpath='{.spec.clusterIP}')
+  ip=$(k get -n "$example_ns" service hello -o jsonpath='{.spec.clusterIP}')
   echo "from this machine: curl http://$ip/"
   # kube-proxy may still be writing the new endpoints: retry a refused connection for a while.
   curl -sS --max-time 5 --retry 20 --retry-delay 1 --retry-connrefused "http://$ip/"
   echo
 else
-  echo "from this machine: kubectl -n default port-forward service/hello 8080:80, then curl http://127.0.0.1:8080/"
+  echo "from this machine: kubectl -n $example_ns port-forward service/hello 8080:80, then curl http://127.0.0.1:8080/"
 fi
 say "operator logs: kubectl -n $NS logs deployment/$name; remove it (the CRD too, and with it every HelloService): kubectl delete -k ${deploy#"$REPO"/}"
