@@ -12,6 +12,7 @@ import type { TestProject } from 'vitest/node';
 import { refuseUnconfinedOperators } from './cluster/operator-guard.ts';
 import { ingressAddressPath, realKubeconfigPath } from './cluster/paths.ts';
 import { runScript } from './cluster/run-script.ts';
+import { slotServer } from './cluster/slots.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +27,7 @@ function wasRunning(): boolean {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  project.provide('slots', slotServer());
   const given = process.env.HELLO_KUBECONFIG;
   if (given) {
     project.provide('kubeconfig', given);

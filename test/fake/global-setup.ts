@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { fakeKubeconfigPath } from '../cluster/paths.ts';
 import { runScript } from '../cluster/run-script.ts';
+import { slotServer } from '../cluster/slots.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  project.provide('slots', slotServer());
   const given = process.env.HELLO_FAKE_KUBECONFIG;
   if (given) {
     project.provide('fakeKubeconfig', given);
