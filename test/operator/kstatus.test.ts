@@ -128,7 +128,12 @@ describe('kstatus and Helm 4 read a HelloService right', () => {
 
     it('waits for a workable HelloService until it is Ready', async () => {
       const r = await install('helm-good', {});
-      expect(r.stderr).toBe('');
+      // Helm's client-go may log that its own watch ended as the wait returned (context canceled):
+      // its teardown, not a word about the HelloService. Anything else on stderr is a finding.
+      const stderr = r.stderr
+        .split('\n')
+        .filter((l) => l !== '' && !/watch ended with error.*context canceled/.test(l));
+      expect(stderr).toEqual([]);
       expect(r.code).toBe(0);
       expect(readyOf(f.get('hs', 'helm-good'))).toBe('True');
     });
