@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { loopbackKubeConfig } from './loopback-testing.ts';
 import { HttpMethod, KubeClient, resourcePath } from './rest.ts';
@@ -91,6 +92,39 @@ describe('KubeClient', () => {
       });
       caller.abort();
       await expect(pending).rejects.not.toMatchObject({ code: 'ETIMEDOUT' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('reuses its authentication headers for a while, then reads the kubeconfig again (a rotated token)', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const rotate = (kc: KubeConfig, token: string) => {
+      const user = kc.getCurrentUser();
+      if (user) (user as { token?: string }).token = token;
+    };
+    const cached = loopbackKubeConfig(port);
+    const fresh = loopbackKubeConfig(port);
+    const path = '/api/v1/namespaces/a/configmaps/b';
+    try {
+      const slow = new KubeClient(cached, undefined, 3_600_000);
+      await slow.get(path);
+      rotate(cached, 'rotated');
+      await slow.get(path);
+      const quick = new KubeClient(fresh, undefined, 0);
+      await quick.get(path);
+      rotate(fresh, 'rotated');
+      await quick.get(path);
+      expect(seen).toEqual(['Bearer t', 'Bearer t', 'Bearer t', 'Bearer rotated']);
     } finally {
       server.closeAllConnections();
       server.close();
