@@ -186,7 +186,17 @@ describe('central logs on a real cluster', () => {
       .filter((l) => l.reconcileID === id);
     // At debug (the operator runs so here): `created` and `reconciled` at least.
     expect(written.map((l) => l.msg)).toEqual(expect.arrayContaining(['created', 'reconciled']));
-    const stored = await logsQuery(store, `reconcileID:=${JSON.stringify(id)}`);
+    // The reconcile's later lines may come in the collector's next batch (it sends about once a
+    // second), after the `created` line was found: wait for as many as were written (the 30 s
+    // bound above), then compare them exactly.
+    const stored = await eventually(
+      `the ${written.length} lines of reconcile ${id}`,
+      async () => {
+        const lines = await logsQuery(store, `reconcileID:=${JSON.stringify(id)}`);
+        return lines.length >= written.length ? lines : undefined;
+      },
+      30_000,
+    );
     const at = (time: unknown) => new Date(String(time)).toISOString();
     expect(stored.map((l) => `${at(l._time)} ${l._msg}`).sort()).toEqual(
       written.map((l) => `${at(l.time)} ${l.msg}`).sort(),

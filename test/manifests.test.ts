@@ -332,6 +332,7 @@ describe('validation of every manifest set we ship', () => {
     { name: 'the local overlay (deploy/local)', yaml: async () => kustomize('deploy/local') },
     { name: 'the confined overlay (deploy/confined)', yaml: async () => kustomize('deploy/confined') },
     { name: 'install.yaml', yaml: async () => read(INSTALL_PATH) },
+    { name: 'central logs (deploy/logging)', yaml: async () => kustomize('deploy/logging') },
     ...valueSets.map((v) => ({ name: `the chart, ${v.name}`, yaml: () => helmTemplate(v.args, v.release) })),
   ];
 
