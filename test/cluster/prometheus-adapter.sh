@@ -42,6 +42,14 @@ log "prometheus-adapter $tag in $ns, reading Prometheus in $prom_ns (relist ever
 k create namespace "$ns" --dry-run=client -o yaml | k apply -f - >/dev/null
 k -n "$ns" create configmap adapter-config --from-file=config.yaml="$REPO/deploy/monitoring/prometheus-adapter/config.yaml" \
   --dry-run=client -o yaml | k apply -f - >/dev/null
+# The front proxy's client CA, which it reads from kube-system (its own namespace is another).
+k apply -f - >/dev/null <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: $cr-auth-reader, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+subjects: [{kind: ServiceAccount, name: prometheus-adapter, namespace: $ns}]
+YAML
 k apply -n "$ns" -f - >/dev/null <<YAML
 apiVersion: v1
 kind: ServiceAccount
@@ -52,12 +60,6 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: $cr-auth-delegator}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:auth-delegator}
-subjects: [{kind: ServiceAccount, name: prometheus-adapter, namespace: $ns}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: $cr-auth-reader, namespace: kube-system}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
 subjects: [{kind: ServiceAccount, name: prometheus-adapter, namespace: $ns}]
 ---
 # The objects the rule's labels name (namespace, pod), which the adapter looks up.
