@@ -58,6 +58,66 @@ export const invalidCases: InvalidCase[] = [
     message: 'minReplicas must not be greater than autoscaling.maxReplicas',
   },
   {
+    // Both name the same HPA field; which one wins would be a guess.
+    name: 'two scale-down stabilization windows',
+    spec: {
+      message,
+      autoscaling: {
+        maxReplicas: 5,
+        scaleDownStabilizationWindowSeconds: 30,
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      },
+    },
+    path: 'spec.autoscaling.scaleDownStabilizationWindowSeconds',
+    message: 'they are the same setting',
+  },
+  {
+    name: 'requests per second without monitoring',
+    spec: { message, autoscaling: { maxReplicas: 5, targetRequestsPerSecond: 10 } },
+    path: 'spec.autoscaling.targetRequestsPerSecond',
+    message: 'targetRequestsPerSecond needs monitoring.enabled',
+  },
+  {
+    name: 'requests per second with monitoring off',
+    spec: {
+      message,
+      autoscaling: { maxReplicas: 5, targetRequestsPerSecond: 10 },
+      monitoring: { enabled: false },
+    },
+    path: 'spec.autoscaling.targetRequestsPerSecond',
+    message: 'targetRequestsPerSecond needs monitoring.enabled',
+  },
+  {
+    name: 'a scaling policy of an unknown type',
+    spec: {
+      message,
+      autoscaling: {
+        maxReplicas: 5,
+        behavior: { scaleUp: { policies: [{ type: 'Replicas', value: 1, periodSeconds: 15 }] } },
+      },
+    },
+    path: 'spec.autoscaling.behavior.scaleUp.policies[0].type',
+    message: 'Unsupported value',
+  },
+  {
+    name: 'a scaling policy period above 30 minutes',
+    spec: {
+      message,
+      autoscaling: {
+        maxReplicas: 5,
+        behavior: { scaleDown: { policies: [{ type: 'Pods', value: 1, periodSeconds: 1801 }] } },
+      },
+    },
+    path: 'spec.autoscaling.behavior.scaleDown.policies[0].periodSeconds',
+    message: 'less than or equal to 1800',
+  },
+  {
+    name: 'an empty list of scaling policies',
+    spec: { message, autoscaling: { maxReplicas: 5, behavior: { scaleDown: { policies: [] } } } },
+    path: 'spec.autoscaling.behavior.scaleDown.policies',
+    message: 'at least 1 items',
+  },
+  {
     name: 'privileged port',
     spec: { message, port: 80 },
     path: 'spec.port',

@@ -11,6 +11,7 @@ import {
   ENV_HASH_ANNOTATION,
   LOG_LEVEL_ENV,
   OPERATOR_ENV,
+  RPS_METRIC,
 } from '../resources/names.ts';
 import { QUANTITY_PATTERN, quantityGreater } from './quantity.ts';
 import type { DefaultedHelloServiceSpec, DefaultedNetworkPolicyPeer } from './types.gen.ts';
@@ -280,13 +281,76 @@ const resources: SchemaNode = {
   ],
 };
 
+/** The HPA's scaling rules for one direction; the fields read alike both ways (one TS interface). */
+const scalingRules = (direction: 'up' | 'down', defaults: string): SchemaNode => ({
+  type: 'object',
+  tsName: 'ScalingRules',
+  tsDoc: 'How the autoscaler scales up or down (autoscaling/v2 HPAScalingRules).',
+  description: `How the autoscaler scales ${direction} (autoscaling/v2 HPAScalingRules). Absent: ${defaults}.`,
+  properties: {
+    stabilizationWindowSeconds: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'How far back the autoscaler looks, in seconds (0-3600): scaling up it takes the lowest ' +
+        'recommendation of this window, scaling down the highest, so that a short swing of the load ' +
+        'does not move the replica count.',
+      minimum: 0,
+      maximum: 3600,
+    },
+    selectPolicy: {
+      type: 'string',
+      description:
+        'Which policy wins when several apply: Max (the default) the one that allows the biggest ' +
+        'change, Min the smallest; Disabled never scales in this direction.',
+      enum: ['Max', 'Min', 'Disabled'],
+    },
+    policies: {
+      type: 'array',
+      description: 'How many replicas the autoscaler may add or remove per period.',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        tsName: 'ScalingPolicy',
+        description: 'A limit on one scaling step (autoscaling/v2 HPAScalingPolicy).',
+        required: ['type', 'value', 'periodSeconds'],
+        properties: {
+          type: {
+            type: 'string',
+            description: 'Pods: `value` is a number of pods; Percent: a percentage of the current replicas.',
+            enum: ['Pods', 'Percent'],
+          },
+          value: {
+            type: 'integer',
+            format: 'int32',
+            description: 'How many pods, or what percentage, per period (1-1000).',
+            minimum: 1,
+            maximum: 1000,
+          },
+          periodSeconds: {
+            type: 'integer',
+            format: 'int32',
+            description: 'The period the limit holds for, in seconds (1-1800).',
+            minimum: 1,
+            maximum: 1800,
+          },
+        },
+      },
+    },
+  },
+});
+
+type AutoscalingSpec = NonNullable<DefaultedHelloServiceSpec['autoscaling']>;
+
 const autoscaling: SchemaNode = {
   type: 'object',
   tsName: 'Autoscaling',
   description:
-    'Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). ' +
-    'Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler ' +
-    'owns the replica count, so `replicas` must not be set.',
+    'Scale the Deployment with a HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization, and ' +
+    'optionally on memory utilization and on requests per second per pod; the replica count is the ' +
+    'highest that any of them asks for. Present means on; remove the field to switch autoscaling ' +
+    'off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set.',
   required: ['maxReplicas'],
   properties: {
     minReplicas: {
@@ -312,22 +376,72 @@ const autoscaling: SchemaNode = {
       maximum: 100,
       default: 80,
     },
+    targetMemoryUtilizationPercentage: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        'The average memory use the autoscaler aims for, in percent of the memory request (1-100). ' +
+        'Absent: memory does not count.',
+      minimum: 1,
+      maximum: 100,
+    },
+    targetRequestsPerSecond: {
+      type: 'integer',
+      format: 'int32',
+      description:
+        "The HTTP requests per second each pod should serve on average (1-100000), from the pods' own " +
+        `http_requests_total (probes and scrapes not counted), read as the custom metric ${RPS_METRIC} ` +
+        'through prometheus-adapter with the rule in deploy/monitoring/prometheus-adapter/. Needs ' +
+        'monitoring.enabled (Prometheus must scrape the pods); without the custom metrics API the ' +
+        'AutoscalingMetrics condition says so. Absent: requests do not count.',
+      minimum: 1,
+      maximum: 100000,
+    },
     scaleDownStabilizationWindowSeconds: {
       type: 'integer',
       format: 'int32',
       description:
         'How long the autoscaler waits, after load drops, before it removes replicas: it scales down ' +
-        "to the highest recommendation of this window. Absent: the autoscaler's default (300 s).",
+        "to the highest recommendation of this window. Absent: the autoscaler's default (300 s). The " +
+        'same setting as behavior.scaleDown.stabilizationWindowSeconds, kept for existing HelloServices.',
       minimum: 0,
       maximum: 3600,
     },
+    behavior: {
+      type: 'object',
+      tsName: 'ScalingBehavior',
+      description:
+        "How fast the autoscaler adds and removes replicas (the HorizontalPodAutoscaler's spec.behavior). " +
+        "Absent: the autoscaler's defaults.",
+      properties: {
+        scaleUp: scalingRules(
+          'up',
+          'at once, by up to 4 pods or 100% of the replicas (whichever is more) per 15 s',
+        ),
+        scaleDown: scalingRules(
+          'down',
+          'to the highest recommendation of the last 300 s, by up to 100% of the replicas per 15 s',
+        ),
+      },
+    },
   },
   rules: [
-    rule<NonNullable<DefaultedHelloServiceSpec['autoscaling']>>({
+    rule<AutoscalingSpec>({
       rule: 'self.minReplicas <= self.maxReplicas',
       message: 'autoscaling.minReplicas must not be greater than autoscaling.maxReplicas',
       fieldPath: '.minReplicas',
       check: (self) => self.minReplicas <= self.maxReplicas,
+    }),
+    rule<AutoscalingSpec>({
+      rule:
+        '!has(self.scaleDownStabilizationWindowSeconds) || !has(self.behavior) || ' +
+        '!has(self.behavior.scaleDown) || !has(self.behavior.scaleDown.stabilizationWindowSeconds)',
+      message:
+        'set either autoscaling.scaleDownStabilizationWindowSeconds or autoscaling.behavior.scaleDown.stabilizationWindowSeconds, not both: they are the same setting',
+      fieldPath: '.scaleDownStabilizationWindowSeconds',
+      check: (self) =>
+        self.scaleDownStabilizationWindowSeconds == null ||
+        self.behavior?.scaleDown?.stabilizationWindowSeconds == null,
     }),
   ],
 };
@@ -1269,6 +1383,15 @@ export const specSchema: SchemaNode = {
         'set either replicas or autoscaling, not both: with autoscaling the HorizontalPodAutoscaler owns the replica count',
       fieldPath: '.replicas',
       check: (self) => !(self.replicas !== undefined && self.autoscaling !== undefined),
+    }),
+    rule<DefaultedHelloServiceSpec>({
+      rule:
+        '!has(self.autoscaling) || !has(self.autoscaling.targetRequestsPerSecond) || ' +
+        '(has(self.monitoring) && self.monitoring.enabled)',
+      message:
+        'autoscaling.targetRequestsPerSecond needs monitoring.enabled: the request rate comes from Prometheus scraping the pods',
+      fieldPath: '.autoscaling.targetRequestsPerSecond',
+      check: (self) => self.autoscaling?.targetRequestsPerSecond == null || self.monitoring?.enabled === true,
     }),
     rule<DefaultedHelloServiceSpec>({
       rule: `!has(self.logLevel) || !has(self.env) || !self.env.exists(e, e.name == '${LOG_LEVEL_ENV}')`,

@@ -194,7 +194,35 @@ export interface Resources {
   limits?: ResourceLimits;
 }
 
-/** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
+/** A limit on one scaling step (autoscaling/v2 HPAScalingPolicy). */
+export interface ScalingPolicy {
+  /** Pods: `value` is a number of pods; Percent: a percentage of the current replicas. */
+  type: 'Pods' | 'Percent';
+  /** How many pods, or what percentage, per period (1-1000). */
+  value: number;
+  /** The period the limit holds for, in seconds (1-1800). */
+  periodSeconds: number;
+}
+
+/** How the autoscaler scales up or down (autoscaling/v2 HPAScalingRules). */
+export interface ScalingRules {
+  /** How far back the autoscaler looks, in seconds (0-3600): scaling up it takes the lowest recommendation of this window, scaling down the highest, so that a short swing of the load does not move the replica count. */
+  stabilizationWindowSeconds?: number;
+  /** Which policy wins when several apply: Max (the default) the one that allows the biggest change, Min the smallest; Disabled never scales in this direction. */
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /** How many replicas the autoscaler may add or remove per period. */
+  policies?: ScalingPolicy[];
+}
+
+/** How fast the autoscaler adds and removes replicas (the HorizontalPodAutoscaler's spec.behavior). Absent: the autoscaler's defaults. */
+export interface ScalingBehavior {
+  /** How the autoscaler scales up (autoscaling/v2 HPAScalingRules). Absent: at once, by up to 4 pods or 100% of the replicas (whichever is more) per 15 s. */
+  scaleUp?: ScalingRules;
+  /** How the autoscaler scales down (autoscaling/v2 HPAScalingRules). Absent: to the highest recommendation of the last 300 s, by up to 100% of the replicas per 15 s. */
+  scaleDown?: ScalingRules;
+}
+
+/** Scale the Deployment with a HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization, and optionally on memory utilization and on requests per second per pod; the replica count is the highest that any of them asks for. Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
 export interface Autoscaling {
   /** The fewest replicas the autoscaler keeps. Default 2, so that one pod can be lost. */
   minReplicas?: number;
@@ -202,8 +230,14 @@ export interface Autoscaling {
   maxReplicas: number;
   /** The average CPU use the autoscaler aims for, in percent of the CPU request. Default 80. */
   targetCPUUtilizationPercentage?: number;
-  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). */
+  /** The average memory use the autoscaler aims for, in percent of the memory request (1-100). Absent: memory does not count. */
+  targetMemoryUtilizationPercentage?: number;
+  /** The HTTP requests per second each pod should serve on average (1-100000), from the pods' own http_requests_total (probes and scrapes not counted), read as the custom metric http_requests_per_second through prometheus-adapter with the rule in deploy/monitoring/prometheus-adapter/. Needs monitoring.enabled (Prometheus must scrape the pods); without the custom metrics API the AutoscalingMetrics condition says so. Absent: requests do not count. */
+  targetRequestsPerSecond?: number;
+  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). The same setting as behavior.scaleDown.stabilizationWindowSeconds, kept for existing HelloServices. */
   scaleDownStabilizationWindowSeconds?: number;
+  /** How fast the autoscaler adds and removes replicas (the HorizontalPodAutoscaler's spec.behavior). Absent: the autoscaler's defaults. */
+  behavior?: ScalingBehavior;
 }
 
 /** The Service in front of the pods. */
@@ -348,7 +382,7 @@ export interface HelloServiceSpec {
   podAnnotations?: Record<string, string>;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources?: Resources;
-  /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
+  /** Scale the Deployment with a HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization, and optionally on memory utilization and on requests per second per pod; the replica count is the highest that any of them asks for. Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
   autoscaling?: Autoscaling;
   /** The Service in front of the pods. */
   service?: ServiceSettings;
@@ -514,7 +548,27 @@ export interface DefaultedResources {
   limits: DefaultedResourceLimits;
 }
 
-/** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
+export type DefaultedScalingPolicy = ScalingPolicy;
+
+/** How the autoscaler scales up or down (autoscaling/v2 HPAScalingRules). */
+export interface DefaultedScalingRules {
+  /** How far back the autoscaler looks, in seconds (0-3600): scaling up it takes the lowest recommendation of this window, scaling down the highest, so that a short swing of the load does not move the replica count. */
+  stabilizationWindowSeconds?: number;
+  /** Which policy wins when several apply: Max (the default) the one that allows the biggest change, Min the smallest; Disabled never scales in this direction. */
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /** How many replicas the autoscaler may add or remove per period. */
+  policies?: DefaultedScalingPolicy[];
+}
+
+/** How fast the autoscaler adds and removes replicas (the HorizontalPodAutoscaler's spec.behavior). Absent: the autoscaler's defaults. */
+export interface DefaultedScalingBehavior {
+  /** How the autoscaler scales up (autoscaling/v2 HPAScalingRules). Absent: at once, by up to 4 pods or 100% of the replicas (whichever is more) per 15 s. */
+  scaleUp?: DefaultedScalingRules;
+  /** How the autoscaler scales down (autoscaling/v2 HPAScalingRules). Absent: to the highest recommendation of the last 300 s, by up to 100% of the replicas per 15 s. */
+  scaleDown?: DefaultedScalingRules;
+}
+
+/** Scale the Deployment with a HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization, and optionally on memory utilization and on requests per second per pod; the replica count is the highest that any of them asks for. Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
 export interface DefaultedAutoscaling {
   /** The fewest replicas the autoscaler keeps. Default 2, so that one pod can be lost. */
   minReplicas: number;
@@ -522,8 +576,14 @@ export interface DefaultedAutoscaling {
   maxReplicas: number;
   /** The average CPU use the autoscaler aims for, in percent of the CPU request. Default 80. */
   targetCPUUtilizationPercentage: number;
-  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). */
+  /** The average memory use the autoscaler aims for, in percent of the memory request (1-100). Absent: memory does not count. */
+  targetMemoryUtilizationPercentage?: number;
+  /** The HTTP requests per second each pod should serve on average (1-100000), from the pods' own http_requests_total (probes and scrapes not counted), read as the custom metric http_requests_per_second through prometheus-adapter with the rule in deploy/monitoring/prometheus-adapter/. Needs monitoring.enabled (Prometheus must scrape the pods); without the custom metrics API the AutoscalingMetrics condition says so. Absent: requests do not count. */
+  targetRequestsPerSecond?: number;
+  /** How long the autoscaler waits, after load drops, before it removes replicas: it scales down to the highest recommendation of this window. Absent: the autoscaler's default (300 s). The same setting as behavior.scaleDown.stabilizationWindowSeconds, kept for existing HelloServices. */
   scaleDownStabilizationWindowSeconds?: number;
+  /** How fast the autoscaler adds and removes replicas (the HorizontalPodAutoscaler's spec.behavior). Absent: the autoscaler's defaults. */
+  behavior?: DefaultedScalingBehavior;
 }
 
 /** The Service in front of the pods. */
@@ -654,7 +714,7 @@ export interface DefaultedHelloServiceSpec {
   podAnnotations?: Record<string, string>;
   /** CPU and memory for the workload container. Requests are what the scheduler reserves and what the autoscaler measures utilization against; limits cap the container. */
   resources: DefaultedResources;
-  /** Scale the Deployment on CPU utilization with a HorizontalPodAutoscaler (autoscaling/v2). Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
+  /** Scale the Deployment with a HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization, and optionally on memory utilization and on requests per second per pod; the replica count is the highest that any of them asks for. Present means on; remove the field to switch autoscaling off. While it is on, the autoscaler owns the replica count, so `replicas` must not be set. */
   autoscaling?: DefaultedAutoscaling;
   /** The Service in front of the pods. */
   service: DefaultedServiceSettings;

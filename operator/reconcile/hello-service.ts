@@ -13,6 +13,7 @@ import { selectorLabels } from '../resources/labels.ts';
 import { childName } from '../resources/names.ts';
 import { revisionOf } from '../resources/revision.ts';
 import { applyChildren, type ChildRun, deleteUnwanted, planChildren } from './apply-children.ts';
+import { observeAutoscalingMetrics } from './autoscaling-metrics.ts';
 import { ChildWrites, listOf, type RecordEvent, reportChanges } from './changes.ts';
 import { checkCluster } from './checks.ts';
 import type { ReconcilerDeps } from './deps.ts';
@@ -27,7 +28,7 @@ import {
   markDegraded,
   observeDeployment,
   type StatusDraft,
-  setMonitoring,
+  setInformational,
   setRevision,
   setSpecFields,
 } from './status.ts';
@@ -115,6 +116,7 @@ export async function reconcileHelloService(
     }
     const rechecks = [
       observeMonitoring(run.draft, hs, served),
+      await observeAutoscalingMetrics(deps, run.draft, hs, run.ctx.signal),
       observed.envHash === undefined ? undefined : ENV_RECHECK_MS,
       recheckAfterMs,
       rollback.recheckAfterMs,
@@ -165,8 +167,9 @@ function observeMonitoring(
   const monitoring = hs.spec.monitoring;
   if (!monitoring?.enabled) return undefined;
   if (![...served].some((k) => k.kind === 'ServiceMonitor')) {
-    setMonitoring(
+    setInformational(
       draft,
+      'Monitoring',
       false,
       'ServiceMonitorCRDNotFound',
       'spec.monitoring.enabled is true, but the cluster does not serve monitoring.coreos.com/v1 ' +
@@ -175,8 +178,9 @@ function observeMonitoring(
     );
     return MONITORING_RECHECK_MS;
   }
-  setMonitoring(
+  setInformational(
     draft,
+    'Monitoring',
     true,
     'ServiceMonitorApplied',
     `ServiceMonitor ${JSON.stringify(childName(hs.metadata.name))} asks Prometheus to scrape /metrics of every pod every ${monitoring.interval}.`,

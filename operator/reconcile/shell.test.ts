@@ -82,6 +82,11 @@ const defaultIngressClass: Scene = (f) => {
   ];
 };
 
+const RPS_AUTOSCALING = {
+  autoscaling: { maxReplicas: 3, targetRequestsPerSecond: 10 },
+  monitoring: { enabled: true },
+};
+
 const crdInstalled =
   (kind: string): Scene =>
   (f) => {
@@ -448,6 +453,25 @@ const rows: Row[] = [
     writes: ['apply ServiceMonitor', 'status Ready=True/Ready'],
     events: ['Normal Created: Created ServiceMonitor "hello".'],
     conditions: { Ready: 'True/Ready', Monitoring: 'True/ServiceMonitorApplied' },
+  },
+  {
+    name: 'requests-per-second autoscaling without the custom metric: Ready as usual, AutoscalingMetrics=False, a look again in 30 s',
+    given: [crdInstalled('ServiceMonitor'), reconciled(RPS_AUTOSCALING)],
+    writes: [],
+    events: [],
+    result: { requeueAfterMs: 30_000 },
+    conditions: {
+      Ready: 'True/Ready',
+      Monitoring: 'True/ServiceMonitorApplied',
+      AutoscalingMetrics: 'False/CustomMetricNotServed',
+    },
+  },
+  {
+    name: 'requests-per-second autoscaling with the custom metric served: AutoscalingMetrics=True, no recheck',
+    given: [crdInstalled('ServiceMonitor'), crdInstalled('MetricValueList'), reconciled(RPS_AUTOSCALING)],
+    writes: [],
+    events: [],
+    conditions: { Ready: 'True/Ready', AutoscalingMetrics: 'True/CustomMetricServed' },
   },
   {
     name: 'a ServiceMonitor of the same name that is not ours: a conflict like any child',

@@ -10,7 +10,7 @@ import {
   observeDeployment,
   pausedStatus,
   sameStatus,
-  setMonitoring,
+  setInformational,
   setRevision,
   setSpecFields,
 } from './status.ts';
@@ -211,7 +211,7 @@ describe('the Monitoring condition', () => {
   it('comes last, and a missing CRD does not make the HelloService un-Ready', () => {
     const d = newStatus({ generation: 1, now: T0 });
     observeDeployment(d, deployment({}));
-    setMonitoring(d, false, 'ServiceMonitorCRDNotFound', 'no CRD');
+    setInformational(d, 'Monitoring', false, 'ServiceMonitorCRDNotFound', 'no CRD');
     const status = finishStatus(d);
     expect(status.conditions?.map((c) => c.type)).toEqual([
       'Ready',
@@ -231,10 +231,10 @@ describe('the Monitoring condition', () => {
 
   it('keeps its transition time while its status stays the same', () => {
     const first = newStatus({ generation: 1, now: T0 });
-    setMonitoring(first, true, 'ServiceMonitorApplied', 'ok');
+    setInformational(first, 'Monitoring', true, 'ServiceMonitorApplied', 'ok');
     const before = finishStatus(first);
     const again = newStatus({ generation: 1, now: T1, previous: before });
-    setMonitoring(again, true, 'ServiceMonitorApplied', 'ok');
+    setInformational(again, 'Monitoring', true, 'ServiceMonitorApplied', 'ok');
     expect(condition(finishStatus(again), 'Monitoring')?.lastTransitionTime).toBe(
       condition(before, 'Monitoring')?.lastTransitionTime,
     );

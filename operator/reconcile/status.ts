@@ -24,7 +24,7 @@ export type ConditionType =
   | 'Degraded'
   | 'Reconciling'
   | 'Stalled'
-  | 'Monitoring'
+  | InformationalCondition
   | 'Paused';
 export const CONDITION_TYPES: readonly ConditionType[] = [
   'Ready',
@@ -34,6 +34,14 @@ export const CONDITION_TYPES: readonly ConditionType[] = [
   'Reconciling',
   'Stalled',
 ];
+
+/**
+ * Conditions about an optional feature, each present only when the spec asks for the feature and
+ * never part of Ready (a missing Prometheus or custom metrics API harms no traffic); after the
+ * others, in this order.
+ */
+export const INFORMATIONAL_CONDITIONS = ['Monitoring', 'AutoscalingMetrics'] as const;
+export type InformationalCondition = (typeof INFORMATIONAL_CONDITIONS)[number];
 
 type Verdict = {
   status: Condition['status'];
@@ -50,8 +58,8 @@ export type StatusDraft = {
   now: string;
   previous: readonly Condition[];
   conditions: Map<'Available' | 'Progressing' | 'Degraded', Verdict>;
-  /** Only with spec.monitoring.enabled; never part of Ready (a missing Prometheus harms no traffic). */
-  monitoring?: Verdict;
+  /** The informational conditions the spec asks for (INFORMATIONAL_CONDITIONS). */
+  informational: Map<InformationalCondition, Verdict>;
   replicas: number | undefined;
   readyReplicas: number | undefined;
   url: string | undefined;
@@ -79,6 +87,7 @@ export function newStatus(options: {
     now: rfc3339(options.now),
     previous: options.previous?.conditions ?? [],
     conditions: new Map(),
+    informational: new Map(),
     // Until a Deployment is observed, keep what was last reported rather than flapping to nothing.
     replicas: options.previous?.replicas,
     readyReplicas: options.previous?.readyReplicas,
@@ -157,8 +166,14 @@ export function markNotDegraded(d: StatusDraft): void {
   d.conditions.set('Degraded', { status: 'False', reason: 'AsExpected', message: 'No problems found.' });
 }
 
-export function setMonitoring(d: StatusDraft, ok: boolean, reason: string, message: string): void {
-  d.monitoring = { status: ok ? 'True' : 'False', reason, message };
+export function setInformational(
+  d: StatusDraft,
+  type: InformationalCondition,
+  ok: boolean,
+  reason: string,
+  message: string,
+): void {
+  d.informational.set(type, { status: ok ? 'True' : 'False', reason, message });
 }
 
 export function setSpecFields(
@@ -315,9 +330,11 @@ export function finishStatus(d: StatusDraft): HelloServiceStatus {
   verdicts.set('Stalled', deriveStalled(verdicts));
   verdicts.set('Reconciling', deriveReconciling(verdicts));
   const types: ConditionType[] = [...CONDITION_TYPES];
-  if (d.monitoring) {
-    verdicts.set('Monitoring', d.monitoring);
-    types.push('Monitoring');
+  for (const type of INFORMATIONAL_CONDITIONS) {
+    const verdict = d.informational.get(type);
+    if (!verdict) continue;
+    verdicts.set(type, verdict);
+    types.push(type);
   }
   const conditions = types.map((type): Condition => {
     const v = verdicts.get(type) as Verdict;

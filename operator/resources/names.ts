@@ -46,3 +46,8 @@ export const CONFIG_HASH_ANNOTATION = 'hello.operators.dev/config-hash';
  * a changed value rolls the pods, as a new message does. Only on HelloServices that read some.
  */
 export const ENV_HASH_ANNOTATION = 'hello.operators.dev/env-hash';
+/**
+ * The custom metric (custom.metrics.k8s.io, per pod) that request-rate autoscaling reads: the rate of
+ * the workload's http_requests_total, as the prometheus-adapter rule in deploy/monitoring/ names it.
+ */
+export const RPS_METRIC = 'http_requests_per_second';

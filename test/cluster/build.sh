@@ -4,7 +4,7 @@
 # Usage: build.sh [piece...]   pieces: debs kubernetes etcd pause coredns metrics-server traefik kwok
 #                                      kube-score kubeconform helm actionlint prometheus
 #                                      prometheus-operator kstatus kube-network-policies registry
-#                                      victorialogs alertmanager
+#                                      victorialogs alertmanager prometheus-adapter
 #                                      (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -229,10 +229,27 @@ build_alertmanager() {
   install_into "$(cache_dir_of alertmanager)" "$out"
 }
 
+# prometheus-adapter (custom.metrics.k8s.io from Prometheus, for request-rate autoscaling). A wrapper
+# module, as for etcd: `go install pkg@version` asks the proxy for the module's version list (to
+# report deprecation), which the proxy refuses for this module; `go get` of a pinned version does not.
+build_prometheus_adapter() {
+  have prometheus-adapter && { log "prometheus-adapter $PROMETHEUS_ADAPTER_VERSION: cached"; return; }
+  log "prometheus-adapter $PROMETHEUS_ADAPTER_VERSION: building (cold: ~5 min on 2 cores)"
+  local dir="$SRC/prometheus-adapter-$PROMETHEUS_ADAPTER_VERSION" pkg=sigs.k8s.io/prometheus-adapter/cmd/adapter
+  rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
+  printf 'module hello-operator/prometheus-adapter-wrapper\n\ngo 1.25\n' >go.mod
+  run_logged prometheus-adapter-get env GOFLAGS="$GOFLAGS -mod=mod" go get "$pkg@$PROMETHEUS_ADAPTER_VERSION"
+  mkdir -p out
+  run_logged prometheus-adapter-build env GOFLAGS="$GOFLAGS -mod=mod" nice -n 10 go build -trimpath \
+    -ldflags "-s -w" -o out/prometheus-adapter "$pkg"
+  install_into "$(cache_dir_of prometheus-adapter)" out
+}
+
 build_debs() { "$HERE/install-debs.sh"; }
 
 ALL=(debs kubernetes etcd pause coredns metrics-server kwok traefik kube-score kubeconform helm actionlint
-  prometheus prometheus-operator kstatus kube-network-policies registry victorialogs alertmanager)
+  prometheus prometheus-operator kstatus kube-network-policies registry victorialogs alertmanager
+  prometheus-adapter)
 pieces=("$@"); ((${#pieces[@]})) || pieces=("${ALL[@]}")
 for piece in "${pieces[@]}"; do
   t=$(date +%s)
@@ -256,6 +273,7 @@ for piece in "${pieces[@]}"; do
     registry) go_install registry github.com/distribution/distribution/v3/cmd/registry "$REGISTRY_VERSION" ;;
     victorialogs) build_victorialogs ;;
     alertmanager) build_alertmanager ;;
+    prometheus-adapter) build_prometheus_adapter ;;
     *) die "unknown piece '$piece' (known: ${ALL[*]})" ;;
   esac
   cd "$REPO"

@@ -34,6 +34,7 @@ cache_dir_of() {
     prometheus|promtool) echo "$CACHE/prometheus-$PROMETHEUS_VERSION" ;;
     victoria-logs|vlagent) echo "$CACHE/victorialogs-$VICTORIALOGS_VERSION" ;;
     alertmanager) echo "$CACHE/alertmanager-$ALERTMANAGER_VERSION" ;;
+    prometheus-adapter) echo "$CACHE/prometheus-adapter-$PROMETHEUS_ADAPTER_VERSION" ;;
     prometheus-operator|prometheus-config-reloader|monitoring-crds)
       echo "$CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION" ;;
     *) die "unknown binary $1" ;;

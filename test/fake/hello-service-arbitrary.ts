@@ -278,6 +278,25 @@ const list = <T>(item: fc.Arbitrary<T>, max: number, maxLength = 2) =>
     { arbitrary: pick(max, max + 1).chain((n) => fc.array(item, { minLength: n, maxLength: n })), weight: 1 },
   );
 const optional = { requiredKeys: [] as never[] };
+/** The HPA's scaling rules for one direction: edges of every bound, an unknown policy type. */
+const scalingRules = fc.record(
+  {
+    stabilizationWindowSeconds: intAround(0, 3600),
+    selectPolicy: pick('Max', 'Min', 'Disabled', 'max'),
+    policies: list(
+      fc.record(
+        {
+          type: pick('Pods', 'Percent', 'Replicas'),
+          value: intAround(1, 1000),
+          periodSeconds: intAround(1, 1800),
+        },
+        { requiredKeys: ['type', 'value'] },
+      ),
+      10,
+    ),
+  },
+  optional,
+);
 const GOOD_KEYS = ['app', 'team', 'example.com/team', 'a.b/c', 'k'.repeat(63), `${'d'.repeat(253)}/x`];
 const BAD_KEYS = LABEL_KEYS.filter((k) => !GOOD_KEYS.includes(k));
 const labelKey = mostly(GOOD_KEYS, BAD_KEYS);
@@ -501,7 +520,10 @@ const FIELDS = {
       minReplicas: intAround(1, 100),
       maxReplicas: intAround(1, 100),
       targetCPUUtilizationPercentage: intAround(1, 100),
+      targetMemoryUtilizationPercentage: intAround(1, 100),
+      targetRequestsPerSecond: intAround(1, 100_000),
       scaleDownStabilizationWindowSeconds: intAround(0, 3600),
+      behavior: fc.record({ scaleUp: scalingRules, scaleDown: scalingRules }, { requiredKeys: [] }),
     },
     { requiredKeys: [] },
   ),
