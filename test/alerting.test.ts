@@ -14,7 +14,7 @@ import { parse, stringify } from 'yaml';
 import { type Notification, RECEIVER_NAME, receiverManifests } from './alerting/webhook-receiver.ts';
 import { runScript } from './cluster/run-script.ts';
 import { type InClusterOperator, installInCluster, WORKLOAD_IMAGE } from './e2e/in-cluster-operator.ts';
-import { monitoringDir, type ruleGroups } from './monitoring/files.ts';
+import { monitoringDir, type ruleGroups, SELECTOR_LABEL, SERVICE_MONITOR_CRD } from './monitoring/files.ts';
 import {
   applyHelloService,
   eventually,
@@ -25,8 +25,6 @@ import {
 
 const suffix = randomBytes(3).toString('hex');
 const monNs = `alrt-mon-${suffix}`;
-const SELECTOR_LABEL = 'hello-operator.test/monitoring';
-const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
 const BROKEN = ['first', 'second'];
 
 type AlertmanagerConfig = {

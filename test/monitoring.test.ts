@@ -18,7 +18,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runScript } from './cluster/run-script.ts';
 import { type InClusterOperator, installInCluster } from './e2e/in-cluster-operator.ts';
-import { dashboardQueries, monitoringDir, type ruleGroups } from './monitoring/files.ts';
+import {
+  dashboardQueries,
+  monitoringDir,
+  type ruleGroups,
+  SELECTOR_LABEL,
+  SERVICE_MONITOR_CRD,
+} from './monitoring/files.ts';
 import {
   applyHelloService,
   eventually,
@@ -33,8 +39,6 @@ const suffix = randomBytes(3).toString('hex');
 const opNs = `obs-op-${suffix}`;
 const ns = `obs-hs-${suffix}`;
 const monNs = `obs-mon-${suffix}`;
-const SELECTOR_LABEL = 'hello-operator.test/monitoring';
-const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
 
 type PromResult = { metric: Record<string, string>; value: [number, string] };
 type PromAlert = { labels: Record<string, string>; state: string };

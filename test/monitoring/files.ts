@@ -7,6 +7,12 @@ import { repoRoot } from '../cluster/paths.ts';
 
 export const monitoringDir = join(repoRoot, 'deploy', 'monitoring');
 
+/** The namespace label that test/cluster/monitoring.sh's Prometheus selects ServiceMonitors and rules
+ * by (each test gives it a value of its own). */
+export const SELECTOR_LABEL = 'hello-operator.test/monitoring';
+/** prometheus-operator's CRD that the tests look for, to know whether the stack was there before. */
+export const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
+
 export type AlertRule = {
   alert: string;
   expr: string;

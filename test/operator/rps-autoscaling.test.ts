@@ -14,19 +14,18 @@
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { API_VERSION, PLURAL } from '../../operator/api/schema.ts';
+import { GROUP, PLURAL, VERSION } from '../../operator/api/schema.ts';
 import { RPS_METRIC } from '../../operator/resources/names.ts';
 import { kubeConfig } from '../cluster/kube.ts';
 import { runScript } from '../cluster/run-script.ts';
 import { failures, runLoad, type Sample } from '../e2e/load.ts';
+import { SELECTOR_LABEL, SERVICE_MONITOR_CRD } from '../monitoring/files.ts';
 import { type Fixture, setUp } from './ha-fixture.ts';
 import { eventually, helloService, must, NS_PREFIX, type Obj } from './operator-process.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const monNs = `${NS_PREFIX}rps-mon-${suffix}`;
 const adapterNs = `${NS_PREFIX}rps-adapter-${suffix}`;
-const SELECTOR_LABEL = 'hello-operator.test/monitoring';
-const SERVICE_MONITOR_CRD = 'servicemonitors.monitoring.coreos.com';
 const CUSTOM_METRICS_API = 'v1beta1.custom.metrics.k8s.io';
 
 /** The load, its per-pod target and the bound: 20/s over a target of 4/s asks for 5 pods, capped at 3. */
@@ -36,8 +35,7 @@ const MAX_REPLICAS = 3;
 const LOAD_MAX_MS = 150_000;
 
 /** A quantity as the HPA reports a rate: "6" or "6533m". */
-const perSecond = (q: string | undefined) =>
-  q?.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q ?? Number.NaN);
+const perSecond = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q));
 
 type Condition = { type: string; status: string; reason: string; message: string };
 type Hpa = k8s.V2HorizontalPodAutoscaler;
@@ -47,7 +45,7 @@ function readings(h: Hpa): { rps: number | undefined; cpu: number | undefined } 
   const current = h.status?.currentMetrics ?? [];
   const rps = current.find((m) => m.type === 'Pods')?.pods?.current.averageValue;
   return {
-    rps: rps === undefined ? undefined : perSecond(String(rps)),
+    rps: rps === undefined ? undefined : perSecond(rps),
     cpu: current.find((m) => m.resource?.name === 'cpu')?.resource?.current.averageUtilization,
   };
 }
@@ -67,8 +65,8 @@ describe('autoscaling on requests per second through prometheus-adapter', () => 
   const hsStatus = async (name: string) =>
     (
       (await custom.getNamespacedCustomObject({
-        group: API_VERSION.split('/')[0] as string,
-        version: API_VERSION.split('/')[1] as string,
+        group: GROUP,
+        version: VERSION,
         namespace: f.ns,
         plural: PLURAL,
         name,
