@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from './kube/rest.ts';
+import { ownsReplicas } from './reconcile/replicas.ts';
 import { enqueueHandler, helloSignature, isUrgent, keepManagedFieldsOf, updateSignature } from './watches.ts';
 
 const hs = (rv: string, over: Record<string, unknown> = {}) => ({
@@ -103,6 +105,31 @@ describe('keepManagedFieldsOf', () => {
     expect(kept.metadata?.managedFields?.map((f) => f.manager)).toEqual(['hello-operator']);
     expect(kept.metadata?.resourceVersion).toBe('7');
     expect(obj.metadata.managedFields).toHaveLength(2);
+  });
+  it('keeps of their fieldsV1 only whether they own the replicas', () => {
+    const entry = (fieldsV1: Record<string, unknown>) => ({
+      metadata: {
+        name: 'a',
+        managedFields: [{ manager: 'hello-operator', operation: 'Apply', fieldsV1 }],
+      },
+    });
+    const keep = keepManagedFieldsOf('hello-operator');
+    const withReplicas = entry({
+      'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': {} } },
+      'f:data': {},
+    });
+    expect(keep(withReplicas).metadata?.managedFields).toEqual([
+      {
+        manager: 'hello-operator',
+        operation: 'Apply',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      },
+    ]);
+    const withoutReplicas = keep(entry({ 'f:spec': { 'f:template': {} } }));
+    expect(withoutReplicas.metadata?.managedFields?.[0]?.fieldsV1).toEqual({});
+    expect(ownsReplicas(withReplicas as KubeObject, 'hello-operator')).toBe(true);
+    expect(ownsReplicas(keep(withReplicas) as KubeObject, 'hello-operator')).toBe(true);
+    expect(ownsReplicas(withoutReplicas as KubeObject, 'hello-operator')).toBe(false);
   });
   it('drops them all for no manager', () => {
     expect(keepManagedFieldsOf(undefined)(obj).metadata).toEqual({ name: 'a', resourceVersion: '7' });

@@ -12,9 +12,11 @@ import {
   type RuntimeMetrics,
   SelfHealingInformer,
 } from './controller/index.ts';
+import { trimFieldsV1 } from './kube/managed-fields.ts';
 import { type KubeClient, type KubeObject, resourcePath } from './kube/rest.ts';
 import { FIELD_MANAGER } from './reconcile/apply.ts';
 import type { Store } from './reconcile/deps.ts';
+import { REPLICAS_FIELD } from './reconcile/replicas.ts';
 import { type DeploymentView, rolloutSettled } from './reconcile/status.ts';
 import { WATCHED_CHILD_KINDS } from './resources/children.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './resources/labels.ts';
@@ -88,16 +90,20 @@ export function helloSignature(obj: KubeObject): string {
 }
 
 /**
- * The cache keeps only the managedFields entries of `manager` (none when undefined): the reconcile
- * reads our own entries (what we applied, whether we own replicas) and nothing else of them, and
- * the others (a Deployment's status updates by the controller manager) are most of a cached object.
+ * The cache keeps only the managedFields entries of `manager` (none when undefined), and of their
+ * fieldsV1 only whether they own the replicas: the reconcile reads our own entries (that we
+ * applied, when, whether we own replicas) and nothing else of them. The rest (a Deployment's status
+ * updates by the controller manager, our fieldsV1, as large as what we applied) was most of a
+ * cached object.
  */
 export function keepManagedFieldsOf(manager: string | undefined) {
   return (obj: KubernetesObject): KubernetesObject => {
     const fields = obj.metadata?.managedFields;
     if (!fields) return obj;
-    const kept = manager === undefined ? [] : fields.filter((f) => f.manager === manager);
-    if (kept.length === fields.length) return obj;
+    const kept =
+      manager === undefined
+        ? []
+        : fields.filter((f) => f.manager === manager).map((f) => trimFieldsV1(f, [REPLICAS_FIELD]));
     const { managedFields: _dropped, ...metadata } = obj.metadata ?? {};
     return { ...obj, metadata: kept.length > 0 ? { ...metadata, managedFields: kept } : metadata };
   };

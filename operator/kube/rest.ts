@@ -44,6 +44,7 @@ export type ManagedFieldsEntry = {
   operation?: string;
   subresource?: string;
   time?: string;
+  fieldsV1?: Record<string, unknown>;
   [key: string]: unknown;
 };
 

@@ -6,14 +6,15 @@
 // would fight the autoscaler); as soon as the autoscaler changes it, it owns the field and we stop.
 // A Deployment created with autoscaling starts at minReplicas instead of 1. Pure.
 import type { DefaultedHelloService } from '../api/types.ts';
-import { applyEntry } from '../kube/managed-fields.ts';
+import { applyEntry, type FieldPath, ownsField } from '../kube/managed-fields.ts';
 import type { KubeObject } from '../kube/rest.ts';
 import type { Child } from '../resources/children.ts';
 
+/** The one field of our managedFields entry the reconcile reads (the caches keep only it). */
+export const REPLICAS_FIELD: FieldPath = ['f:spec', 'f:replicas'];
+
 export function ownsReplicas(live: KubeObject | undefined, manager: string): boolean {
-  const entry = applyEntry(live, manager);
-  const spec = (entry?.fieldsV1 as Record<string, Record<string, unknown>> | undefined)?.['f:spec'];
-  return spec !== undefined && 'f:replicas' in spec;
+  return ownsField(applyEntry(live, manager), REPLICAS_FIELD);
 }
 
 export function handOffReplicas(
