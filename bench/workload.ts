@@ -173,10 +173,12 @@ const startNode = () =>
       return l.msg?.startsWith('listening') ? l.port : undefined;
     },
   );
+// The floor runs with the workload's Node flags too, so that the two differ only in our code: with
+// V8's defaults (a young generation of up to 16 MB instead of 2) its peak RSS was ~4 MiB higher.
 const startFloor = () =>
   startServer(
     process.execPath,
-    [join(bin, 'node-floor.mjs')],
+    [...NODE_FLAGS, join(bin, 'node-floor.mjs')],
     { PORT: '0' },
     (line) => (JSON.parse(line) as { port?: number }).port,
   );
