@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../controller/metrics-tls.ts';
 import { loopbackKubeConfig } from './loopback-testing.ts';
-import { HttpMethod, KubeClient, resourcePath } from './rest.ts';
+import { HttpMethod, KubeClient, MAX_CONNECTIONS, resourcePath } from './rest.ts';
 
 describe('resourcePath', () => {
   it('core and named groups, namespaced or not, objects and subresources', () => {
@@ -40,6 +42,45 @@ describe('KubeClient', () => {
       expect(connections).toBeLessThanOrEqual(2);
     } finally {
       server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('speaks HTTP/1.1 over TLS to a server that offers HTTP/2, over at most MAX_CONNECTIONS connections', async () => {
+    const { cert, key } = await selfSignedCertificate(['127.0.0.1']);
+    const versions = new Set<string>();
+    let open = 0;
+    let mostOpen = 0;
+    const server = createSecureServer({ cert, key, allowHTTP1: true }, (req, res) => {
+      versions.add(req.httpVersion);
+      // Held a moment, so that the requests overlap and the pool has to open connections.
+      setTimeout(() => res.end('{}'), 20);
+    });
+    server.on('secureConnection', (socket) => {
+      mostOpen = Math.max(mostOpen, ++open);
+      socket.once('close', () => open--);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        { name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(cert).toString('base64') },
+      ],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const client = new KubeClient(kc);
+    try {
+      await Promise.all(
+        Array.from({ length: 2 * MAX_CONNECTIONS }, () => client.get('/api/v1/namespaces/a/configmaps/b')),
+      );
+      expect([...versions]).toEqual(['1.1']);
+      expect(mostOpen).toBeGreaterThan(1);
+      expect(mostOpen).toBeLessThanOrEqual(MAX_CONNECTIONS);
+    } finally {
       server.close();
     }
   });
