@@ -27,6 +27,7 @@ import {
   deadlineExceeded,
   markDegraded,
   observeDeployment,
+  rolloutSettled,
   type StatusDraft,
   setInformational,
   setRevision,
@@ -93,11 +94,12 @@ export async function reconcileHelloService(
       : await rollBackIfFailed(deps, hs, specRevision, run, observedDeployment(deps, run.live, writes));
     if (rollback.at) applied = await applyAt(rollback.at);
     const { wanted, children } = applied;
+    const deployment = observedDeployment(deps, run.live, writes);
     const pods = await podTrouble(
       deps,
       children.hs,
       revisionOf(children.hs, deps.settings),
-      observedDeployment(deps, run.live, writes),
+      deployment,
       Date.parse(run.draft.now),
       run.ctx.signal,
     );
@@ -118,7 +120,9 @@ export async function reconcileHelloService(
       observeMonitoring(run.draft, hs, served),
       await observeAutoscalingMetrics(deps, run.draft, hs, run.ctx.signal),
       observed.envHash === undefined ? undefined : ENV_RECHECK_MS,
-      recheckAfterMs,
+      // Until the rollout is over, the old ReplicaSet keeps pods, and its end enqueues this
+      // HelloService anyway (a Deployment event): a timed look for what to prune would find nothing.
+      deployment && !rolloutSettled(deployment) ? undefined : recheckAfterMs,
       rollback.recheckAfterMs,
       pods.recheckAfterMs,
     ].filter((ms): ms is number => ms !== undefined);

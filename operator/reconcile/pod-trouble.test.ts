@@ -3,7 +3,7 @@ import type { KindInfo, KubeObject } from '../kube/rest.ts';
 import { hello, settings } from '../resources/fixtures.ts';
 import { REVISION_LABEL } from '../resources/labels.ts';
 import { revisionOf } from '../resources/revision.ts';
-import { POD_CHECK_AFTER_MS, POD_RECHECK_MS, podTrouble } from './pod-trouble.ts';
+import { POD_CHECK_AFTER_MS, POD_RECHECK_MAX_MS, POD_RECHECK_MS, podTrouble } from './pod-trouble.ts';
 
 const signal = new AbortController().signal;
 const hs = hello();
@@ -105,11 +105,14 @@ describe('podTrouble', () => {
     });
   });
 
-  it('finds nothing in pods that are merely slow, and keeps looking', async () => {
+  it('finds nothing in pods that are merely slow, and keeps looking, less often the longer it is quiet', async () => {
     const l = lister([pod('hello-slow', { reason: 'ContainerCreating' })]);
-    expect(await podTrouble(l, hs, revision, rolling(ago(60_000)), NOW, signal)).toEqual({
-      recheckAfterMs: POD_RECHECK_MS,
-    });
+    const recheckAfter = async (quietMs: number) =>
+      (await podTrouble(l, hs, revision, rolling(ago(quietMs)), NOW, signal)).recheckAfterMs;
+    expect(await recheckAfter(POD_CHECK_AFTER_MS + 1)).toBe(POD_RECHECK_MS);
+    expect(await recheckAfter(60_000)).toBe(30_000);
+    expect(await recheckAfter(10 * 60_000)).toBe(POD_RECHECK_MAX_MS);
+    expect(l.calls).toHaveLength(3);
   });
 
   it('looks at nothing once the rollout is over, or when the Deployment runs another revision', async () => {
