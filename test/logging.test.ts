@@ -88,7 +88,13 @@ describe('central logs on a real cluster', () => {
   const writerDone = (w: LineWriter) =>
     eventually(`${w.name} wrote its last line and exited`, () => {
       const phase = jsonpath(ns(), ['pod', w.name], '{.status.phase}');
-      if (phase === 'Failed') throw new Error(`${w.name} failed`);
+      if (phase === 'Failed') {
+        // How it ended (an OOM kill, an exit code) and its last words: a failed writer is rare
+        // (once in CI) and its pod is gone with the namespace when the run ends.
+        const ended = jsonpath(ns(), ['pod', w.name], '{.status.containerStatuses[0].state.terminated}');
+        const tail = must(kubectl, ['-n', ns(), 'logs', w.name, '--tail=3']).slice(-600);
+        throw new Error(`${w.name} failed: ${ended}; its last lines: ${tail}`);
+      }
       return phase === 'Succeeded';
     });
   const vlagentPod = () =>
