@@ -92,7 +92,12 @@ describe('central logs on a real cluster', () => {
         // How it ended (an OOM kill, an exit code) and its last words: a failed writer is rare
         // (once in CI) and its pod is gone with the namespace when the run ends.
         const ended = jsonpath(ns(), ['pod', w.name], '{.status.containerStatuses[0].state.terminated}');
-        const tail = must(kubectl, ['-n', ns(), 'logs', w.name, '--tail=3']).slice(-600);
+        let tail: string;
+        try {
+          tail = must(kubectl, ['-n', ns(), 'logs', w.name, '--tail=3']).slice(-600);
+        } catch (err) {
+          tail = `(none: ${String(err).slice(0, 200)})`; // the failure itself must still be reported
+        }
         throw new Error(`${w.name} failed: ${ended}; its last lines: ${tail}`);
       }
       return phase === 'Succeeded';
